@@ -1,0 +1,61 @@
+"""Command line: ``python -m autograder {grade,check,references}``."""
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _cmd_grade(args):
+    from autograder.grading import grade_many
+    from autograder.report import print_table, write_reports
+
+    report = grade_many(args.submissions, labs=args.lab, include_hidden=not args.public_only,
+                        jobs=args.jobs)
+    write_reports(report, json_path=args.json, out_dir=args.out)
+    print_table(report)
+    return 0
+
+
+def _cmd_check(args):
+    from autograder.grading import grade_many
+    from autograder.report import print_check_table
+
+    report = grade_many([args.path], labs=[args.lab], include_hidden=False, jobs=1)
+    return print_check_table(report["submissions"][0])
+
+
+def _cmd_references(args):
+    from autograder import references
+
+    references.main(check_only=args.check)
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    grade = sub.add_parser("grade", help="grade submissions (folders or zips)")
+    grade.add_argument("submissions", nargs="+", type=Path)
+    grade.add_argument("--json", type=Path, help="write the contract's JSON report here")
+    grade.add_argument("--out", type=Path, help="folder for grades.csv and feedback/*.html")
+    grade.add_argument("--lab", action="append", help="grade only this lab (repeatable)")
+    grade.add_argument("--public-only", action="store_true", help="skip hidden checks")
+    grade.add_argument("--jobs", type=int, default=None, help="parallel submissions (default: cores)")
+    grade.set_defaults(run=_cmd_grade)
+
+    check = sub.add_parser("check", help="run a lab's public checks on your own src/")
+    check.add_argument("lab")
+    check.add_argument("--path", type=Path, default=Path("."), help="folder holding src/dlkit")
+    check.set_defaults(run=_cmd_check)
+
+    refs = sub.add_parser("references", help="regenerate and verify reference outputs")
+    refs.add_argument("--check", action="store_true", help="verify only, write nothing")
+    refs.set_defaults(run=_cmd_references)
+
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

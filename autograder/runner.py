@@ -1,0 +1,193 @@
+"""Runs probes in a worker process that holds the student's code.
+
+`WorkerSession` starts ``autograder/worker/main.py`` with the student's
+``src/`` on its path, sends one probe at a time and waits for the answer
+with a time limit. A probe that hangs gets the worker killed (its whole
+process group); a worker that dies (``os._exit``, segfault) is restarted for
+the next probe, up to `max_restarts` times.
+"""
+
+import os
+import resource
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from autograder import ROOT
+from autograder.worker.protocol import decode, encode
+
+WORKER = ROOT / "worker" / "main.py"
+STARTUP_TIMEOUT = 120.0
+OUTPUT_LIMIT = 16 * 2**20  # bytes of stdout+stderr a submission may write
+MAX_LINE = 64 * 2**20
+
+
+def _limit_resources():
+    os.setsid()
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def worker_env(home):
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(home),
+        "TMPDIR": str(home),
+        "LANG": "C.UTF-8",
+        "KERAS_BACKEND": "tensorflow",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "MPLBACKEND": "Agg",
+        # One thread each: a batch runs one worker per core.
+        "TF_NUM_INTRAOP_THREADS": "1",
+        "TF_NUM_INTEROP_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "CUDA_VISIBLE_DEVICES": os.environ.get("DLKIT_GRADER_GPUS", ""),
+    }
+    for name in ("DLKIT_DATASETS", "LD_LIBRARY_PATH"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+class ProbeOutcome:
+    """What one probe call gave: ``status`` is ok, error, timeout or crashed."""
+
+    def __init__(self, status, result=None, error=None, seconds=0.0):
+        self.status, self.result, self.error, self.seconds = status, result, error, seconds
+
+
+class WorkerSession:
+    """A worker process for one submission's ``src/`` folder."""
+
+    def __init__(self, src, max_restarts=3, python=sys.executable):
+        self.src = Path(src).resolve()
+        self.python = python
+        self.max_restarts = max_restarts
+        self.restarts = 0
+        self.process = None
+        self.home = Path(tempfile.mkdtemp(prefix="dlkit-worker-"))
+        self.log_path = self.home / "output.log"
+        self._next_id = 0
+
+    # -- process management -------------------------------------------------
+    def _start(self):
+        req_r, req_w = os.pipe()
+        res_r, res_w = os.pipe()
+        log = open(self.log_path, "ab")
+        self.process = subprocess.Popen(
+            [self.python, "-I", "-B", str(WORKER), "--src", str(self.src),
+             "--requests", str(req_r), "--responses", str(res_w)],
+            cwd=self.home, env=worker_env(self.home), stdin=subprocess.DEVNULL,
+            stdout=log, stderr=log, pass_fds=(req_r, res_w), preexec_fn=_limit_resources,
+        )
+        log.close()
+        os.close(req_r)
+        os.close(res_w)
+        self._requests = os.fdopen(req_w, "wb", buffering=0)
+        self._responses = res_r
+        self._buffer = b""
+        message = self._read_message(STARTUP_TIMEOUT)
+        if not (isinstance(message, dict) and message.get("ready")):
+            reason = "did not start in time" if message == "timeout" else "exited while starting"
+            self.kill()
+            raise WorkerFailed(f"the grading worker {reason}. {self.output_tail()}")
+
+    def kill(self):
+        if self.process is None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+        try:
+            self._requests.close()
+        except OSError:
+            pass
+        os.close(self._responses)
+        self.process = None
+
+    def close(self):
+        self.kill()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+    def output_tail(self, n=400):
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(max(0, self.log_path.stat().st_size - n))
+                tail = f.read().decode("utf-8", "replace").strip()
+        except OSError:
+            return ""
+        return f"Last output: ...{tail}" if tail else ""
+
+    def _read_message(self, timeout):
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return "timeout"
+            ready, _, _ = select.select([self._responses], [], [], remaining)
+            if not ready:
+                return "timeout"
+            chunk = os.read(self._responses, 1 << 20)
+            if not chunk:
+                return "eof"
+            self._buffer += chunk
+            if len(self._buffer) > MAX_LINE:
+                return "eof"
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return decode(line)
+
+    # -- probes --------------------------------------------------------------
+    def call(self, probe, args, timeout):
+        """Runs one probe; never raises for anything the student's code does."""
+        if self.process is None:
+            if self.restarts > self.max_restarts:
+                return ProbeOutcome("crashed", error={
+                    "type": "WorkerFailed",
+                    "message": "skipped: the submission crashed the grader's worker "
+                               f"{self.restarts} times"})
+            try:
+                self._start()
+            except WorkerFailed as exc:
+                self.restarts += 1
+                return ProbeOutcome("crashed", error={"type": "WorkerFailed",
+                                                      "message": str(exc)})
+        self._next_id += 1
+        start = time.monotonic()
+        try:
+            self._requests.write(encode({"id": self._next_id, "probe": probe, "args": args}))
+            message = self._read_message(timeout)
+        except (BrokenPipeError, OSError):
+            message = "eof"
+        seconds = time.monotonic() - start
+        if message == "timeout":
+            self.kill()
+            self.restarts += 1
+            return ProbeOutcome("timeout", seconds=seconds, error={
+                "type": "Timeout", "message": f"no answer within {timeout:.0f} s"})
+        if message == "eof":
+            code = self.process.poll() if self.process else None
+            self.kill()
+            self.restarts += 1
+            how = f"exit status {code}" if code is not None else "closed its pipe"
+            if code is not None and code < 0:
+                how = f"killed by signal {signal.Signals(-code).name}"
+            return ProbeOutcome("crashed", seconds=seconds, error={
+                "type": "WorkerCrashed",
+                "message": f"the worker running your code stopped ({how}). {self.output_tail()}"})
+        if message.get("ok"):
+            return ProbeOutcome("ok", result=message["result"], seconds=seconds)
+        return ProbeOutcome("error", error=message["error"], seconds=seconds)
+
+
+class WorkerFailed(RuntimeError):
+    pass

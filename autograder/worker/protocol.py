@@ -1,0 +1,11 @@
+"""Wire format between the grader and its worker: one JSON object per line."""
+
+import json
+
+
+def encode(message):
+    return (json.dumps(message, allow_nan=True) + "\n").encode("utf-8")
+
+
+def decode(line):
+    return json.loads(line.decode("utf-8"))

@@ -1,0 +1,54 @@
+"""Argument checks shared by dlkit components (given code, not a task).
+
+Every helper raises ``ValueError`` with a message that names the argument,
+says what was expected and ends with ``Received: ...``, the shape Keras uses.
+"""
+
+import math
+import numbers
+
+
+def _fail(name, expected, value):
+    raise ValueError(
+        f"Argument `{name}` {expected}. Received: {name}={value!r}"
+    )
+
+
+def _is_real(value):
+    return (
+        isinstance(value, numbers.Real)
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+    )
+
+
+def check_positive(name, value):
+    """Raises unless `value` is a finite real number > 0."""
+    if not (_is_real(value) and value > 0):
+        _fail(name, "must be a positive number", value)
+
+
+def check_non_negative(name, value):
+    """Raises unless `value` is a finite real number >= 0."""
+    if not (_is_real(value) and value >= 0):
+        _fail(name, "must be a non-negative number", value)
+
+
+def check_positive_int(name, value):
+    """Raises unless `value` is an integer >= 1."""
+    if not (isinstance(value, numbers.Integral) and not isinstance(value, bool)
+            and value >= 1):
+        _fail(name, "must be a positive integer", value)
+
+
+def check_in_range(name, value, low, high):
+    """Raises unless `value` is a real number with low < value <= high."""
+    if not (_is_real(value) and low < value <= high):
+        _fail(name, f"must be a number in ({low}, {high}]", value)
+
+
+def check_one_of(name, value, allowed):
+    """Raises unless `value` is one of `allowed`."""
+    if value not in allowed:
+        choices = ", ".join(repr(a) for a in allowed)
+        _fail(name, f"must be one of {choices}", value)
