@@ -31,6 +31,12 @@ def _cmd_references(args):
     return 0
 
 
+def _cmd_notebooks(args):
+    from autograder.notebooks import execute_all
+
+    return execute_all(epochs=args.epochs)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,6 +58,16 @@ def main(argv=None):
     refs = sub.add_parser("references", help="regenerate and verify reference outputs")
     refs.add_argument("--check", action="store_true", help="verify only, write nothing")
     refs.set_defaults(run=_cmd_references)
+
+    release = sub.add_parser("release", help="build the student copy and leak-check it")
+    release.set_defaults(run=lambda a: __import__("autograder.release").release.main())
+
+    demo = sub.add_parser("demo", help="build the demo submissions in build/demo")
+    demo.set_defaults(run=lambda a: __import__("autograder.demo").demo.main())
+
+    notebooks = sub.add_parser("notebooks", help="execute every lab notebook headless")
+    notebooks.add_argument("--epochs", type=int, default=2)
+    notebooks.set_defaults(run=_cmd_notebooks)
 
     args = parser.parse_args(argv)
     return args.run(args)

@@ -7,31 +7,27 @@ process group); a worker that dies (``os._exit``, segfault) is restarted for
 the next probe, up to `max_restarts` times.
 """
 
+import atexit
+import json
 import os
-import resource
 import select
 import shutil
 import signal
 import subprocess
 import sys
+import socket
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 from autograder import ROOT
+from autograder.worker.main import limit_resources
 from autograder.worker.protocol import decode, encode
 
 WORKER = ROOT / "worker" / "main.py"
 STARTUP_TIMEOUT = 120.0
-OUTPUT_LIMIT = 16 * 2**20  # bytes of stdout+stderr a submission may write
 MAX_LINE = 64 * 2**20
-
-
-def _limit_resources():
-    os.setsid()
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 def worker_env(home):
@@ -57,6 +53,67 @@ def worker_env(home):
     return env
 
 
+class Zygote:
+    """A process that imported TensorFlow once and forks workers on request.
+
+    Shared by all grading threads of this process; `spawn` returns the pid
+    of a fresh worker (its own session and process group), or None when the
+    zygote is unavailable, in which case the caller starts a worker the slow
+    way.
+    """
+
+    _instance = None
+    _lock = threading.Lock()
+
+    def __init__(self, python):
+        self.home = Path(tempfile.mkdtemp(prefix="dlkit-zygote-"))
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.process = subprocess.Popen(
+            [python, "-I", "-B", str(WORKER), "--zygote", str(theirs.fileno())],
+            cwd=self.home, env=worker_env(self.home), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            pass_fds=(theirs.fileno(),), start_new_session=True,
+        )
+        theirs.close()
+        self.control = ours
+        self.control.settimeout(STARTUP_TIMEOUT)
+        self.reader = self.control.makefile("rb")
+        if not self.reader.readline().startswith(b'{"ready"'):
+            raise WorkerFailed("the zygote did not start")
+
+    @classmethod
+    def get(cls, python):
+        with cls._lock:
+            if cls._instance is None or cls._instance.process.poll() is not None:
+                try:
+                    cls._instance = cls(python)
+                except (OSError, WorkerFailed, socket.timeout):
+                    cls._instance = None
+            return cls._instance
+
+    def spawn(self, src, home, fds):
+        with self._lock:
+            try:
+                message = json.dumps({"src": str(src), "home": str(home),
+                                      "env": {"HOME": str(home), "TMPDIR": str(home)}})
+                socket.send_fds(self.control, [message.encode()], fds)
+                return json.loads(self.reader.readline())["pid"]
+            except (OSError, ValueError, KeyError):
+                return None
+
+    @classmethod
+    def shutdown(cls):
+        with cls._lock:
+            if cls._instance is not None:
+                cls._instance.process.kill()
+                cls._instance.process.wait()
+                shutil.rmtree(cls._instance.home, ignore_errors=True)
+                cls._instance = None
+
+
+atexit.register(Zygote.shutdown)
+
+
 class ProbeOutcome:
     """What one probe call gave: ``status`` is ok, error, timeout or crashed."""
 
@@ -67,8 +124,9 @@ class ProbeOutcome:
 class WorkerSession:
     """A worker process for one submission's ``src/`` folder."""
 
-    def __init__(self, src, max_restarts=3, python=sys.executable):
+    def __init__(self, src, max_restarts=3, python=sys.executable, use_zygote=True):
         self.src = Path(src).resolve()
+        self.use_zygote = use_zygote
         self.python = python
         self.max_restarts = max_restarts
         self.restarts = 0
@@ -82,12 +140,17 @@ class WorkerSession:
         req_r, req_w = os.pipe()
         res_r, res_w = os.pipe()
         log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            [self.python, "-I", "-B", str(WORKER), "--src", str(self.src),
-             "--requests", str(req_r), "--responses", str(res_w)],
-            cwd=self.home, env=worker_env(self.home), stdin=subprocess.DEVNULL,
-            stdout=log, stderr=log, pass_fds=(req_r, res_w), preexec_fn=_limit_resources,
-        )
+        zygote = Zygote.get(self.python) if self.use_zygote else None
+        pid = zygote.spawn(self.src, self.home, [req_r, res_w, log.fileno()]) if zygote else None
+        if pid is not None:
+            self.process = ForkedWorker(pid)
+        else:
+            self.process = subprocess.Popen(
+                [self.python, "-I", "-B", str(WORKER), "--src", str(self.src),
+                 "--requests", str(req_r), "--responses", str(res_w)],
+                cwd=self.home, env=worker_env(self.home), stdin=subprocess.DEVNULL,
+                stdout=log, stderr=log, pass_fds=(req_r, res_w), preexec_fn=limit_resources,
+            )
         log.close()
         os.close(req_r)
         os.close(res_w)
@@ -179,7 +242,7 @@ class WorkerSession:
             self.kill()
             self.restarts += 1
             how = f"exit status {code}" if code is not None else "closed its pipe"
-            if code is not None and code < 0:
+            if isinstance(code, int) and code < 0:
                 how = f"killed by signal {signal.Signals(-code).name}"
             return ProbeOutcome("crashed", seconds=seconds, error={
                 "type": "WorkerCrashed",
@@ -191,3 +254,23 @@ class WorkerSession:
 
 class WorkerFailed(RuntimeError):
     pass
+
+
+class ForkedWorker:
+    """A worker forked by the zygote: not our child, so it is watched by pid
+    (the zygote reaps it); its exit status is not known here."""
+
+    def __init__(self, pid):
+        self.pid = pid
+
+    def poll(self):
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return "unknown"
+        return None
+
+    def wait(self):
+        deadline = time.monotonic() + 5
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.01)

@@ -7,8 +7,8 @@ Public checks live here and ship to students; hidden variants live in
 
 import importlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from autograder import ROOT
 

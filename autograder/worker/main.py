@@ -1,12 +1,25 @@
 """Entry point of the grading worker process (see ``__init__.py``).
 
-Usage: python -I main.py --src STUDENT_SRC --requests FD --responses FD
+Usage:
+    python -I main.py --src STUDENT_SRC --requests FD --responses FD
+    python -I main.py --zygote FD
+
+In ``--zygote`` mode the process imports TensorFlow and Keras once (about
+4 s), runs no op and no student code, and forks one worker per request that
+arrives on the control socket (file descriptors passed with SCM_RIGHTS).
+Each forked worker starts in milliseconds instead of seconds.
 """
 
 import argparse
+import json
 import os
+import resource
+import signal
+import socket
 import sys
 import traceback
+
+OUTPUT_LIMIT = 16 * 2**20  # bytes of stdout+stderr a submission may write
 
 
 def _setup_paths(src):
@@ -19,14 +32,27 @@ def _setup_paths(src):
 
 
 def _import_framework():
-    """Imports and configures Keras before any student code runs."""
+    """Imports Keras and TensorFlow before any student code runs."""
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     import keras
+    import tensorflow  # noqa: F401
+
+    return keras
+
+
+def _configure(keras):
     import tensorflow as tf
 
     tf.config.experimental.enable_op_determinism()
     keras.utils.set_random_seed(0)
-    return keras
+
+
+def limit_resources():
+    """Own process group, no core dumps, bounded output files."""
+    os.setsid()
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 def _error(exc):
@@ -41,11 +67,11 @@ def _error(exc):
 
 
 def serve(requests, responses):
+    import probes
     from protocol import decode, encode
 
-    import probes
-
     keras = _import_framework()
+    _configure(keras)
     out = os.fdopen(responses, "wb", buffering=0)
     out.write(encode({"ready": True}))
     with os.fdopen(requests, "rb") as inp:
@@ -62,12 +88,52 @@ def serve(requests, responses):
             out.write(encode(reply))
 
 
+def zygote(control_fd):
+    """Forks a worker for every request on the control socket."""
+    import probes  # noqa: F401 - imported once, before any fork
+
+    _import_framework()
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
+    control = socket.socket(fileno=control_fd)
+    control.sendall(b'{"ready": true}\n')
+    while True:
+        data, fds, _, _ = socket.recv_fds(control, 65536, 3)
+        if not data:
+            return
+        request = json.loads(data)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                control.close()
+                requests, responses, log = fds
+                limit_resources()
+                os.dup2(log, 1)
+                os.dup2(log, 2)
+                os.close(log)
+                null = os.open(os.devnull, os.O_RDONLY)
+                os.dup2(null, 0)
+                os.environ.update(request["env"])
+                os.chdir(request["home"])
+                _setup_paths(request["src"])
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                serve(requests, responses)
+            finally:
+                os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        control.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--src", required=True)
-    parser.add_argument("--requests", type=int, required=True)
-    parser.add_argument("--responses", type=int, required=True)
+    parser.add_argument("--src")
+    parser.add_argument("--requests", type=int)
+    parser.add_argument("--responses", type=int)
+    parser.add_argument("--zygote", type=int)
     args = parser.parse_args()
+    if args.zygote is not None:
+        zygote(args.zygote)
+        return
     _setup_paths(args.src)
     serve(args.requests, args.responses)
 

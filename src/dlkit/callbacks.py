@@ -1,9 +1,8 @@
 """Learning-rate schedules as Keras callbacks.
 
-Lab ``schedules``. You write the parts between ``### BEGIN SOLUTION`` and
-``### END SOLUTION`` (in your copy: the lines that raise
-``NotImplementedError``). Everything else is given; read it, it is the
-contract your code must meet.
+Lab ``schedules``. You write the bodies that raise ``NotImplementedError``
+in your copy (each says what to do in a ``TODO`` line above it). Everything
+else is given; read it, it is the contract your code must meet.
 
 Conventions that change the numbers (from the course contract):
 

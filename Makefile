@@ -1,0 +1,67 @@
+# dlkit: every target works from a clean clone with only Python 3.11+ and make.
+# Targets that need the environment create .venv first.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BUILD  := build
+LAB    ?= schedules
+EPOCHS ?= 2
+SUBMISSIONS ?=
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: help venv grade test release check references notebooks lint bench demo clean
+
+help:
+	@echo "make grade [SUBMISSIONS='a b.zip']  grade submissions (default: the demo set)"
+	@echo "make test                          the test suite (what CI runs)"
+	@echo "make release                       the student copy in $(BUILD)/release"
+	@echo "make check LAB=schedules           public checks of one lab on ./src"
+	@echo "make references                    regenerate + verify reference outputs"
+	@echo "make notebooks [EPOCHS=2]          run every lab notebook headless"
+	@echo "make lint                          ruff on code and notebooks"
+	@echo "make bench                         grading time vs nbgrader autograde"
+
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "dlkit needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+demo: venv
+	$(PY) -m autograder demo
+
+grade: venv
+ifeq ($(strip $(SUBMISSIONS)),)
+	$(PY) -m autograder demo > /dev/null
+	$(PY) -m autograder grade $(BUILD)/demo/* --json $(BUILD)/grade/report.json --out $(BUILD)/grade
+else
+	$(PY) -m autograder grade $(SUBMISSIONS) --json $(BUILD)/grade/report.json --out $(BUILD)/grade
+endif
+	@echo "wrote $(BUILD)/grade/report.json, $(BUILD)/grade/grades.csv, $(BUILD)/grade/feedback/"
+
+test: venv
+	$(PY) -m pytest
+
+release: venv
+	$(PY) -m autograder release
+
+check: venv
+	$(PY) -m autograder check $(LAB)
+
+references: venv
+	$(PY) -m autograder references
+
+notebooks: venv
+	$(PY) -m autograder notebooks --epochs $(EPOCHS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+bench: venv
+	$(PY) -m autograder.bench
+
+clean:
+	rm -rf $(BUILD) .pytest_cache .ruff_cache
