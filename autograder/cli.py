@@ -10,7 +10,7 @@ def _cmd_grade(args):
     from autograder.report import print_table, write_reports
 
     report = grade_many(args.submissions, labs=args.lab, include_hidden=not args.public_only,
-                        jobs=args.jobs)
+                        jobs=args.jobs, timeout_scale=args.timeout_scale)
     write_reports(report, json_path=args.json, out_dir=args.out)
     print_table(report)
     return 0
@@ -48,6 +48,8 @@ def main(argv=None):
     grade.add_argument("--lab", action="append", help="grade only this lab (repeatable)")
     grade.add_argument("--public-only", action="store_true", help="skip hidden checks")
     grade.add_argument("--jobs", type=int, default=None, help="parallel submissions (default: cores)")
+    grade.add_argument("--timeout-scale", type=float, default=1.0,
+                       help="multiply every check's time limit (slow machines)")
     grade.set_defaults(run=_cmd_grade)
 
     check = sub.add_parser("check", help="run a lab's public checks on your own src/")

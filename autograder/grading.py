@@ -50,7 +50,7 @@ def grade_checks(src, checks, references, timeout_scale=1.0):
     return results
 
 
-def grade_one(path, checks, references):
+def grade_one(path, checks, references, timeout_scale=1.0):
     name = submission_name(path)
     try:
         submission = open_submission(path)
@@ -60,7 +60,7 @@ def grade_one(path, checks, references):
                    for c in checks]
     else:
         try:
-            results = grade_checks(submission.src, checks, references)
+            results = grade_checks(submission.src, checks, references, timeout_scale)
         except Exception:  # noqa: BLE001 - a grader bug must not stop the batch
             message = "grader error: " + traceback.format_exc(limit=3)
             results = [{"id": c.id, "lab": c.lab, "score": 0.0, "max_score": float(c.points),
@@ -76,11 +76,13 @@ def grade_one(path, checks, references):
     }
 
 
-def grade_many(paths, labs=None, include_hidden=True, jobs=None):
-    """Grades every submission in `paths`, `jobs` at a time (default: all cores)."""
+def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1.0):
+    """Grades every submission in `paths`, `jobs` at a time (default: all cores).
+
+    `timeout_scale` multiplies every check's time limit (slower machines)."""
     checks = load_checks(labs or LABS, include_hidden)
     references = load_references(checks)
     jobs = jobs or os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        reports = list(pool.map(lambda p: grade_one(p, checks, references), paths))
+        reports = list(pool.map(lambda p: grade_one(p, checks, references, timeout_scale), paths))
     return {"submissions": reports}

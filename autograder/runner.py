@@ -13,9 +13,9 @@ import os
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
-import socket
 import tempfile
 import threading
 import time
@@ -87,7 +87,7 @@ class Zygote:
             if cls._instance is None or cls._instance.process.poll() is not None:
                 try:
                     cls._instance = cls(python)
-                except (OSError, WorkerFailed, socket.timeout):
+                except (TimeoutError, OSError, WorkerFailed):
                     cls._instance = None
             return cls._instance
 
