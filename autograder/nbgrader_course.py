@@ -55,7 +55,9 @@ def _nbgrader(*args, course=COURSE):
     done = subprocess.run(
         [sys.executable, "-m", "nbgrader", *args], cwd=course, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        # nbgrader runs the `alembic` command: the venv's bin/ must be on PATH.
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3",
+             "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")},
     )
     if done.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed:\n{done.stdout[-4000:]}")
