@@ -9,7 +9,7 @@ Conventions that change the numbers (from the course contract):
 - Epochs and iterations are counted from 0, exactly as Keras passes them to
   the callback hooks. The lecture numbers epochs from 1: its table
   "0.2 -> 0.1, 0.0667, 0.05, 0.04" for ``InverseTimeDecay(0.2, 1.0)`` is
-  epochs 1-4, here epochs 1-4 of 0, 1, 2, 3, 4.
+  epochs 1-4 of 0, 1, 2, 3, 4 here (epoch 0 runs at 0.2).
 - A schedule sets ``model.optimizer.learning_rate`` *before* the epoch (or
   batch) it governs: in ``on_epoch_begin`` for ``per="epoch"``, in
   ``on_train_batch_begin`` for ``per="batch"``.
