@@ -24,7 +24,7 @@ from pathlib import Path
 
 from autograder import REPO
 from autograder.checks import LABS
-from autograder.release import EXCLUDE, strip_solutions, tracked_files
+from autograder.release import EXCLUDE, copy_student_file, tracked_files
 from autograder.submissions import open_submission
 
 COURSE = REPO / "build" / "nbgrader"
@@ -81,12 +81,7 @@ def build_course(course=COURSE, epochs="2", timeout=600):
                 rel == e or rel.startswith(e + "/") for e in EXCLUDE)
             if not (rel.startswith(("src/dlkit/", "datasets/")) or public_grader):
                 continue
-            dest = lab_dir / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            if rel.startswith("src/dlkit/") and rel.endswith(".py"):
-                dest.write_text(strip_solutions((REPO / rel).read_text()))
-            else:
-                shutil.copy2(REPO / rel, dest)
+            copy_student_file(rel, lab_dir / rel)
         shutil.copy2(REPO / "labs" / f"{lab}.ipynb", lab_dir / f"{lab}.ipynb")
         exclude[lab] = _student_files(lab_dir)
     (course / "nbgrader_config.py").write_text(CONFIG.format(

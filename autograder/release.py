@@ -176,6 +176,15 @@ def _notebook_problems(rel, nb):
     return problems
 
 
+def copy_student_file(rel, dest):
+    """Copies tracked file `rel` to `dest`, stubbing solutions in src/dlkit."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if rel.startswith("src/dlkit/") and rel.endswith(".py"):
+        dest.write_text(strip_solutions((REPO / rel).read_text()))
+    else:
+        shutil.copy2(REPO / rel, dest)
+
+
 def build_release(target=REPO / "build" / "release", notebooks=None):
     """Writes the student copy to `target` and leak-checks it."""
     target = Path(target)
@@ -184,12 +193,7 @@ def build_release(target=REPO / "build" / "release", notebooks=None):
     for rel in tracked_files():
         if not _wanted(rel) or rel.endswith(".ipynb"):
             continue
-        dest = target / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if rel.startswith("src/dlkit/") and rel.endswith(".py"):
-            dest.write_text(strip_solutions((REPO / rel).read_text()))
-        else:
-            shutil.copy2(REPO / rel, dest)
+        copy_student_file(rel, target / rel)
     shutil.copy2(STUDENT_MAKEFILE, target / "Makefile")
     if notebooks is None:
         from autograder.nbgrader_course import released_notebooks
