@@ -68,13 +68,13 @@ def _student_files(lab_dir):
     return sorted(p.relative_to(lab_dir).as_posix() for p in (lab_dir / "src").rglob("*.py"))
 
 
-def build_course(course=COURSE, epochs="2", timeout=600):
-    """Writes the course directory and runs ``generate_assignment``."""
+def build_course(course=COURSE, epochs="2", timeout=600, labs=LABS):
+    """Writes the course directory and runs ``generate_assignment`` for `labs`."""
     course = Path(course)
     if course.exists():
         shutil.rmtree(course)
     exclude = {}
-    for lab in LABS:
+    for lab in labs:
         lab_dir = course / "source" / lab
         for rel in tracked_files():
             public_grader = rel.startswith(PUBLIC_GRADER) and not any(
@@ -86,24 +86,24 @@ def build_course(course=COURSE, epochs="2", timeout=600):
         exclude[lab] = _student_files(lab_dir)
     (course / "nbgrader_config.py").write_text(CONFIG.format(
         timeout=timeout, exclude=exclude, grader_root=str(REPO), epochs=epochs))
-    for lab in LABS:
+    for lab in labs:
         _nbgrader("generate_assignment", lab, "--force", course=course)
     return course
 
 
-def released_notebooks(course=COURSE):
-    build_course(course)
-    return [course / "release" / lab / f"{lab}.ipynb" for lab in LABS]
+def released_notebooks(course=COURSE, labs=LABS):
+    build_course(course, labs=labs)
+    return [course / "release" / lab / f"{lab}.ipynb" for lab in labs]
 
 
-def collect(submissions, course=COURSE):
+def collect(submissions, course=COURSE, labs=LABS):
     """Puts each submission into ``submitted/<name>/<lab>/``: the released
     assignment with the student's ``src/dlkit`` (and notebook, if any)."""
     names = []
     for path in submissions:
         sub = open_submission(path)
         try:
-            for lab in LABS:
+            for lab in labs:
                 dest = Path(course) / "submitted" / sub.name / lab
                 if dest.exists():
                     shutil.rmtree(dest)
@@ -120,10 +120,10 @@ def collect(submissions, course=COURSE):
     return names
 
 
-def autograde_and_export(course=COURSE):
-    """Runs ``nbgrader autograde`` for every lab and returns the exported
+def autograde_and_export(course=COURSE, labs=LABS):
+    """Runs ``nbgrader autograde`` for `labs` and returns the exported
     gradebook rows as ``{(student, lab): (score, max_score)}``."""
-    for lab in LABS:
+    for lab in labs:
         _nbgrader("autograde", lab, "--force", course=course)
     _nbgrader("export", "--to", "grades.csv", course=course)
     rows = {}

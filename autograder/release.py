@@ -24,7 +24,7 @@ BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
 # What students get, relative to the repository root (tracked files only).
 INCLUDE = ("README.md", "requirements.txt", "src/dlkit", "datasets", "autograder", "labs")
 EXCLUDE = (
-    "autograder/hidden", "autograder/demo", "autograder/release.py",
+    "autograder/hidden", "autograder/demo", "autograder/oracles", "autograder/release.py",
     "autograder/references.py", "autograder/nbgrader_course.py", "autograder/bench.py",
 )
 STUDENT_MAKEFILE = REPO / "tools" / "Makefile.student"

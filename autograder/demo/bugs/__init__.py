@@ -1,0 +1,1 @@
+"""Planted bugs, one module per lab: ``BUGS``, a tuple of ``PlantedBug``."""
