@@ -27,7 +27,7 @@ def _cmd_check(args):
 def _cmd_references(args):
     from autograder import references
 
-    references.main(check_only=args.check)
+    references.main(check_only=args.check, labs=args.lab or references.LABS)
     return 0
 
 
@@ -59,6 +59,7 @@ def main(argv=None):
 
     refs = sub.add_parser("references", help="regenerate and verify reference outputs")
     refs.add_argument("--check", action="store_true", help="verify only, write nothing")
+    refs.add_argument("--lab", action="append", help="only this lab (repeatable)")
     refs.set_defaults(run=_cmd_references)
 
     release = sub.add_parser("release", help="build the student copy and leak-check it")

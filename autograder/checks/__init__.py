@@ -33,6 +33,10 @@ class Check:
         description: one line a student reads.
         hidden: True for instructor-only variants.
         timeout: seconds the probe may run.
+        gate: True for a trained-result gate (a threshold on a metric of a
+            seeded training run). Its probe takes a ``seed`` argument, so
+            ``python -m autograder gates`` can measure how often the
+            reference fails it and how often broken code passes it.
     """
 
     id: str
@@ -45,6 +49,7 @@ class Check:
     description: str = ""
     hidden: bool = False
     timeout: float = 60.0
+    gate: bool = False
 
     @property
     def probe_key(self):
