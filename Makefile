@@ -6,11 +6,12 @@ PY     := $(VENV)/bin/python
 BUILD  := build
 LAB    ?= schedules
 EPOCHS ?= 2
+SEEDS ?= 100
 SUBMISSIONS ?=
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv grade test release check references notebooks lint bench demo clean
+.PHONY: help venv grade test release check references notebooks lint bench gates demo clean
 
 help:
 	@echo "make grade [SUBMISSIONS='a b.zip']  grade submissions (default: the demo set)"
@@ -21,6 +22,7 @@ help:
 	@echo "make notebooks [EPOCHS=2]          run every lab notebook headless"
 	@echo "make lint                          ruff on code and notebooks"
 	@echo "make bench                         grading time vs nbgrader autograde"
+	@echo "make gates [SEEDS=100]             failure rates of the trained-result gates"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -62,6 +64,9 @@ lint: venv
 
 bench: venv
 	$(PY) -m autograder.bench
+
+gates: venv
+	$(PY) -m autograder.gates --seeds $(SEEDS)
 
 clean:
 	rm -rf $(BUILD) .pytest_cache .ruff_cache

@@ -25,7 +25,7 @@ BEGIN, END, HINT = "### BEGIN SOLUTION", "### END SOLUTION", "### HINT:"
 INCLUDE = ("README.md", "requirements.txt", "src/dlkit", "datasets", "autograder", "labs")
 EXCLUDE = (
     "autograder/hidden", "autograder/demo", "autograder/oracles", "autograder/release.py",
-    "autograder/references.py", "autograder/nbgrader_course.py", "autograder/bench.py",
+    "autograder/references.py", "autograder/nbgrader_course.py", "autograder/bench.py", "autograder/gates.py",
 )
 STUDENT_MAKEFILE = REPO / "tools" / "Makefile.student"
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", HINT)
