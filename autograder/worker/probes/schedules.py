@@ -57,10 +57,24 @@ def scripted_hooks(cls, kwargs, epochs, batches_per_epoch, start_iteration=0):
     return {"batch_rates": batch_rates, "epoch_logs": epoch_logs}
 
 
+_PROBE_MODEL = []  # one compiled probe model per worker (tracing costs more than fitting)
+
+
 def _probe_model(keras):
     # One float64 weight w, input x = 1 and loss = mean(y_pred) = w: the
     # gradient is exactly 1, so SGD moves w by -lr and the rate each batch
-    # used can be read back from the weight.
+    # used can be read back from the weight. The model is built once per
+    # worker and reset before each use; if a callback left the optimizer in
+    # a state a reset cannot undo (its rate no longer a variable), rebuild.
+    if _PROBE_MODEL:
+        model = _PROBE_MODEL[0]
+        optimizer = model.optimizer
+        if isinstance(getattr(optimizer, "_learning_rate", None), keras.Variable):
+            model.layers[0].kernel.assign(np.zeros((1, 1)))
+            optimizer.iterations.assign(0)
+            optimizer.learning_rate = SENTINEL_RATE
+            return model
+        _PROBE_MODEL.clear()
     model = keras.Sequential([
         keras.Input((1,), dtype="float64"),
         keras.layers.Dense(1, use_bias=False, kernel_initializer="zeros", dtype="float64"),
@@ -69,6 +83,7 @@ def _probe_model(keras):
         optimizer=keras.optimizers.SGD(learning_rate=SENTINEL_RATE),
         loss=lambda y_true, y_pred: y_pred[:, 0],
     )
+    _PROBE_MODEL.append(model)
     return model
 
 
