@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.references import keras_schedule, smith_cyclic
+from autograder.oracles.schedules import keras_schedule, smith_cyclic
 from autograder.worker.probes.schedules import scripted_hooks
 from dlkit import callbacks
 
