@@ -6,10 +6,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 
 @pytest.fixture(scope="session")
-def demo_submissions():
+def demo_submissions(tmp_path_factory):
     from autograder.demo import build_demo
 
-    return build_demo()
+    return build_demo(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture(scope="session")
