@@ -50,3 +50,31 @@ def train_iris(seed, loss, optimizer, epochs=100, batch_size=16, data_seed=0, me
     return {"test_accuracy": accuracy(x_te, y_te), "val_accuracy": accuracy(x_val, y_val),
             "final_loss": float(losses[-1]) if np.isfinite(losses[-1]) else None,
             "finite": bool(np.all(np.isfinite(losses)))}
+
+
+def train_titanic(seed, loss, optimizer, epochs=60, batch_size=32, data_seed=0, callbacks=(),
+                  model_kwargs=None):
+    """Trains ``dlkit.models.titanic_mlp`` on ``dlkit.data.load_titanic(data_seed)``.
+
+    Returns:
+        ``{"test_accuracy", "val_accuracy", "final_loss", "finite", "epochs_run"}``
+        (accuracy at threshold 0.5).
+    """
+    from dlkit.data import load_titanic
+    from dlkit.models import titanic_mlp
+
+    seeded(seed)
+    (x_tr, y_tr), (x_val, y_val), (x_te, y_te) = load_titanic(seed=data_seed)
+    model = titanic_mlp(n_features=x_tr.shape[1], **(model_kwargs or {}))
+    model.compile(optimizer=optimizer, loss=loss)
+    history = model.fit(x_tr, y_tr, epochs=epochs, batch_size=batch_size, verbose=0,
+                        validation_data=(x_val, y_val), callbacks=list(callbacks))
+    losses = history.history["loss"]
+
+    def accuracy(x, y):
+        predicted = model.predict(x, verbose=0) >= 0.5
+        return float(np.mean(predicted == (y >= 0.5)))
+
+    return {"test_accuracy": accuracy(x_te, y_te), "val_accuracy": accuracy(x_val, y_val),
+            "final_loss": float(losses[-1]) if np.isfinite(losses[-1]) else None,
+            "finite": bool(np.all(np.isfinite(losses))), "epochs_run": len(losses)}
