@@ -1,32 +1,20 @@
-"""Every lab notebook runs top to bottom in a fresh kernel on the reference
-solution, and its visible checks pass."""
+"""Static properties of the lab notebooks. (That each one executes top to
+bottom with passing checks is shown by the nbgrader run in
+tests/test_nbgrader.py; ``make notebooks`` runs them outside nbgrader.)"""
 
-import pytest
+import nbformat
 
 from autograder import REPO
-from autograder.notebooks import execute
+from autograder.checks import LABS, load_checks
 
 NOTEBOOKS = sorted((REPO / "labs").glob("*.ipynb"))
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes(path):
-    try:
-        nb = execute(path, epochs=1)
-    finally:
-        (REPO / "submission.zip").unlink(missing_ok=True)
-    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
-                   for o in c.get("outputs", []))
-    assert "FAIL" not in text
-    assert text.count("ok  ") > 10
+def test_every_lab_has_a_notebook_and_checks():
+    assert {p.stem for p in NOTEBOOKS} == set(LABS)
 
 
 def test_graded_cells_points_equal_check_points():
-    import nbformat
-
-    from autograder.checks import load_checks
-
     for path in NOTEBOOKS:
         nb = nbformat.read(path, as_version=4)
         graded = {c.metadata["nbgrader"]["grade_id"]: c.metadata["nbgrader"]["points"]
@@ -34,4 +22,13 @@ def test_graded_cells_points_equal_check_points():
         points = {}
         for check in load_checks([path.stem]):
             points[f"grade_{check.task}"] = points.get(f"grade_{check.task}", 0) + check.points
-        assert graded == points
+        assert graded == points, path.stem
+
+
+def test_notebooks_are_committed_clean():
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        assert set(nb.metadata) <= {"kernelspec", "language_info"}, path.stem
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                assert not cell.outputs and cell.execution_count is None, path.stem
