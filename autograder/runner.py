@@ -21,7 +21,7 @@ import threading
 import time
 from pathlib import Path
 
-from autograder import ROOT
+from autograder import REPO, ROOT
 from autograder.worker.main import limit_resources
 from autograder.worker.protocol import decode, encode
 
@@ -50,6 +50,9 @@ def worker_env(home):
     for name in ("DLKIT_DATASETS", "LD_LIBRARY_PATH"):
         if name in os.environ:
             env[name] = os.environ[name]
+    # A submission holds src/ only: its loaders read the course's bundled,
+    # checksummed data sets (public files) from this repository.
+    env.setdefault("DLKIT_DATASETS", str(REPO / "datasets"))
     return env
 
 
