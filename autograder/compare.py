@@ -62,3 +62,33 @@ def mapping(expected, got, *, keys=None, rtol=1e-6):
         elif e != g:
             return False, f"{key}: expected {_fmt(e)}, got {_fmt(g)}"
     return True, "matches the reference"
+
+
+def raised_value_errors(results, cases):
+    """Each bad call raised ValueError naming its argument, ending ``Received: ...``.
+
+    Args:
+        results: the probe's outcomes, one ``{"raised", "message"}`` dict a call.
+        cases: one ``(label, accepted_names)`` pair a call: the label says
+            which call in the message; the error must name one of the names.
+    """
+    if not isinstance(results, list) or len(results) != len(cases):
+        return False, f"expected {len(cases)} results, got {results!r}"
+    for result, (label, accepted) in zip(results, cases):
+        if not isinstance(result, dict) or result.get("raised") != "ValueError":
+            raised = (result.get("raised") if isinstance(result, dict) else None) or "nothing"
+            return False, f"{label}: expected ValueError, {raised} was raised"
+        message = str(result.get("message", ""))
+        if not any(name in message for name in accepted):
+            return False, f"{label}: the message does not name `{accepted[0]}`: {message!r}"
+        if "Received:" not in (message.splitlines() or [""])[-1]:
+            return False, f"{label}: the message must end with 'Received: ...': {message!r}"
+    return True, f"{len(cases)} bad arguments raise ValueError with a clear message"
+
+
+def value_errors(expected, got, *, arguments, function=None):
+    """`raised_value_errors` for calls that each get one bad ``(name, value)``
+    of `arguments`; `function` (a name) labels the calls in the message."""
+    cases = [(f"{function}({name}={value!r})" if function else f"{name}={value!r}", (name,))
+             for name, value in arguments]
+    return raised_value_errors(got, cases)

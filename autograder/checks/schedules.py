@@ -49,23 +49,6 @@ def _save_load(expected, got):
     return compare.mapping(expected, got, keys=["iterations"])
 
 
-def _errors(expected, got, arguments):
-    if not isinstance(got, list) or len(got) != len(expected):
-        return False, f"expected {len(expected)} results, got {got!r}"
-    for result, argument in zip(got, arguments):
-        name, value = argument
-        if result.get("raised") != "ValueError":
-            raised = result.get("raised") or "nothing"
-            return False, f"{name}={value!r}: expected ValueError, {raised} was raised"
-        message = result.get("message", "")
-        if f"`{name}`" not in message and name not in message:
-            return False, f"{name}={value!r}: the message does not name `{name}`: {message!r}"
-        last_line = message.splitlines()[-1] if message else ""
-        if "Received:" not in last_line:
-            return False, f"{name}={value!r}: the message must end with 'Received: ...': {message!r}"
-    return True, f"{len(expected)} bad arguments raise ValueError with a clear message"
-
-
 def schedule_checks(task, cls, kwargs, *, epochs, batches_per_epoch=1, bad=(), hidden=False,
                     suffix="", title="", fit=True):
     """The checks of one callback configuration.
@@ -119,7 +102,7 @@ def schedule_checks(task, cls, kwargs, *, epochs, batches_per_epoch=1, bad=(), h
         cases = [{**base, name: value} for name, value in bad]
         checks.append(
             Check(f"{prefix}.errors", LAB, task, 1, "schedules.bad_arguments",
-                  {"cls": cls, "cases": cases}, partial(_errors, arguments=list(bad)),
+                  {"cls": cls, "cases": cases}, partial(compare.value_errors, arguments=list(bad)),
                   f"{cls}: bad arguments raise ValueError naming the argument")
         )
     return checks

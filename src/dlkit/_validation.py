@@ -47,6 +47,19 @@ def check_in_range(name, value, low, high):
         _fail(name, f"must be a number in ({low}, {high}]", value)
 
 
+def check_fraction(name, value, include_one=True):
+    """Raises unless `value` is a real number in ``[0, 1]`` (``[0, 1)`` when
+    `include_one` is False)."""
+    if not (_is_real(value) and 0 <= value and (value <= 1 if include_one else value < 1)):
+        _fail(name, "must be a number in [0, 1" + ("]" if include_one else ")"), value)
+
+
+def check_bool(name, value):
+    """Raises unless `value` is ``True`` or ``False``."""
+    if not isinstance(value, bool):
+        _fail(name, "must be True or False", value)
+
+
 def check_one_of(name, value, allowed):
     """Raises unless `value` is one of `allowed`."""
     if value not in allowed:

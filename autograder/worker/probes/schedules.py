@@ -7,6 +7,8 @@ import types
 
 import numpy as np
 
+from ._common import outcomes
+
 # The optimizer's rate before any callback ran: a value no schedule produces,
 # so the grader can say "the callback never set the rate".
 SENTINEL_RATE = 123.0
@@ -175,19 +177,7 @@ def bad_arguments(cls, cases):
     """Constructs the callback with each set of bad arguments in `cases`;
     reports what each raised."""
     klass = _callback_class(cls)  # an import error is an error, not a finding
-    results = []
-    for kwargs in cases:
-        try:
-            klass(**kwargs)
-        except ValueError as exc:
-            results.append({"raised": "ValueError", "message": str(exc)})
-        except NotImplementedError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - the wrong type is the finding
-            results.append({"raised": type(exc).__name__, "message": str(exc)})
-        else:
-            results.append({"raised": None, "message": ""})
-    return results
+    return outcomes(klass, cases)
 
 
 PROBES = {
