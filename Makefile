@@ -21,7 +21,8 @@ help:
 	@echo "make references                    regenerate + verify reference outputs"
 	@echo "make notebooks [EPOCHS=2]          run every lab notebook headless"
 	@echo "make lint                          ruff on code and notebooks"
-	@echo "make bench                         grading time vs nbgrader autograde"
+	@echo "make bench [BENCH_LAB=schedules]   grading time vs nbgrader autograde;"
+	@echo "                                   optimizer step time vs the Keras built-ins"
 	@echo "make gates [SEEDS=100]             failure rates of the trained-result gates"
 
 venv: $(VENV)/.installed
@@ -64,6 +65,7 @@ lint: venv
 
 bench: venv
 	$(PY) -m autograder.bench
+	$(PY) -m autograder.bench_optimizers
 
 gates: venv
 	$(PY) -m autograder.gates --seeds $(SEEDS)
