@@ -4,6 +4,9 @@ Lab ``schedules``. You write the bodies that raise ``NotImplementedError``
 in your copy (each says what to do in a ``TODO`` line above it). Everything
 else is given; read it, it is the contract your code must meet.
 
+Lab ``regularization``: `EarlyStopping`, at the end of this file (its own
+docstring states its conventions).
+
 Conventions that change the numbers (from the course contract):
 
 - Epochs and iterations are counted from 0, exactly as Keras passes them to
@@ -33,6 +36,8 @@ Example:
 """
 
 import math
+import numbers
+import warnings
 
 import keras
 
@@ -50,6 +55,7 @@ __all__ = [
     "InverseTimeDecay",
     "ExponentialDecay",
     "CyclicLR",
+    "EarlyStopping",
 ]
 
 
@@ -335,3 +341,284 @@ class CyclicLR(ScheduleCallback):
             "mode": self.mode,
             "gamma": self.gamma,
         }
+
+
+# -- Lab "regularization": early stopping --------------------------------------
+
+EARLY_STOPPING_MODES = ("auto", "min", "max")
+
+
+def _check_non_negative_int(name, value):
+    if (isinstance(value, bool) or not isinstance(value, numbers.Integral)
+            or value < 0):
+        raise ValueError(
+            f"Argument `{name}` must be a non-negative integer. Received: {name}={value!r}"
+        )
+
+
+def _compiled_metrics(model):
+    """The metrics compiled into `model`, flattened the way Keras flattens them.
+
+    ``model.metrics`` holds the loss tracker and one container
+    (``CompileMetrics``) whose ``.metrics`` are the metrics given to
+    ``compile``; the containers exist (are built) once the model has run a
+    training or evaluation step.
+    """
+    from keras.src.trainers import compile_utils
+
+    containers = tuple(
+        getattr(compile_utils, name) for name in ("CompileMetrics", "MetricsList")
+        if hasattr(compile_utils, name)
+    )
+    found = []
+    for metric in getattr(model, "metrics", None) or []:
+        if isinstance(metric, containers):
+            found.extend(metric.metrics)
+    return found
+
+
+def metric_direction(model, name):
+    """The direction Keras gives the compiled metric `name` of `model`.
+
+    Every Keras metric class says whether a larger value is better:
+    ``"up"`` for accuracies, AUC, precision, recall, ...; ``"down"`` for
+    errors and losses (``mae``, ``mse``, ...).
+
+    Args:
+        model: a compiled Keras model that has run at least one step (or
+            any object: one without compiled metrics has none).
+        name: metric name without the ``val_`` prefix, e.g. ``"accuracy"``.
+
+    Returns:
+        ``"up"``, ``"down"``, or None when `model` has no compiled metric
+        of that name (the last match wins, as in Keras).
+    """
+    direction = None
+    for metric in _compiled_metrics(model):
+        if metric.name == name and hasattr(metric, "_direction"):
+            direction = metric._direction
+    return direction
+
+
+@keras.saving.register_keras_serializable(package="dlkit")
+class EarlyStopping(keras.callbacks.Callback):
+    """Stops training when a monitored quantity has stopped improving.
+
+    The same rules as ``keras.callbacks.EarlyStopping`` (Keras 3), which is
+    the oracle of the checks. At the end of every epoch ``fit`` passes
+    ``logs`` (``loss``, ``val_loss``, ``accuracy``, ...); the callback reads
+    ``current = logs[monitor]`` and, from epoch `start_from_epoch` on:
+
+    1. **Direction.** The first time, it resolves the mode: ``"min"`` and
+       ``"max"`` are used as given; ``"auto"`` strips a ``val_`` prefix
+       from `monitor` and minimizes ``"loss"``, but a compiled metric of
+       that name decides when there is one: maximize if
+       ``metric_direction(model, name) == "up"`` (``accuracy``, ``auc``,
+       ...), minimize if ``"down"``. A name neither rule covers raises
+       ``ValueError``. The mode is resolved once and kept.
+    2. **Improvement** against the best value so far, `best`, never
+       against the previous epoch: in ``"min"`` mode
+       ``current + min_delta < best``, in ``"max"`` mode
+       ``current - min_delta > best`` (strict: a change of exactly
+       `min_delta` is no improvement). While `best` is None (the first
+       monitored epoch) every value is an improvement.
+    3. **Counting.** ``wait`` is incremented first. On an improvement,
+       ``best = current`` and ``best_epoch = epoch`` (and, with
+       `restore_best_weights`, ``best_weights = model.get_weights()``);
+       ``wait`` is reset to 0 only if `baseline` is None or ``current``
+       is also an improvement over `baseline` (the same rule, with
+       `baseline` in place of `best`); the epoch ends there. Otherwise,
+       if ``wait >= patience`` and ``epoch > 0``, the callback sets
+       ``stopped_epoch = epoch`` and ``model.stop_training = True``.
+       So training stops at the end of the `patience`-th epoch in a row
+       without improvement: ``stopped_epoch = best_epoch + patience``
+       for ``patience >= 1`` and no baseline. ``patience=0`` acts like
+       ``patience=1``: both stop at the first epoch that does not improve.
+    4. **Restoring.** With `restore_best_weights`, the weights of the first
+       monitored epoch are kept as ``best_weights`` (with ``best_epoch``)
+       before anything else, and at the end of training, stopped early or
+       not, the model gets ``best_weights`` back. Without it the model
+       keeps the weights of its last epoch.
+
+    Epochs are counted from 0, as Keras passes them: ``stopped_epoch`` and
+    ``best_epoch`` are 0-based (Keras's own messages print them + 1).
+    Epochs before `start_from_epoch` (warm-up) and epochs whose logs lack
+    `monitor` change nothing; a missing `monitor` warns (``UserWarning``,
+    ``Early stopping conditioned on metric ... which is not available.``).
+    ``on_train_begin`` resets ``wait``, ``stopped_epoch``, ``best``,
+    ``best_epoch`` and ``best_weights``, so one instance can serve several
+    ``fit`` calls. Comparisons use Python floats; Keras compares in float32,
+    which can differ only for values closer than float32 resolves.
+
+    Args:
+        monitor: the key of ``logs`` to watch. Defaults to ``"val_loss"``.
+        min_delta: the smallest change that counts as an improvement; a
+            non-negative number. Defaults to 0.0.
+        patience: the number of epochs in a row without improvement after
+            which training stops; an integer >= 0. Defaults to 0.
+        mode: ``"auto"``, ``"min"`` or ``"max"``. Defaults to ``"auto"``.
+        baseline: a value the monitored quantity must beat for ``wait`` to
+            be reset, or None. Defaults to None.
+        restore_best_weights: restore the weights of the best epoch at the
+            end of training. Defaults to False.
+        start_from_epoch: epochs of warm-up during which nothing is
+            monitored; an integer >= 0. Defaults to 0.
+
+    Attributes:
+        wait: epochs counted since the last improvement (see rule 3).
+        best: the best monitored value so far, or None.
+        best_epoch: the epoch of `best` (0-based).
+        stopped_epoch: the epoch at which training was stopped, 0 if not.
+        best_weights: ``model.get_weights()`` at `best_epoch` with
+            `restore_best_weights`, else None.
+
+    Raises:
+        ValueError: for a negative `min_delta`, `patience` or
+            `start_from_epoch`, an unknown `mode`, a `baseline` that is
+            not a number, or (at the first epoch end) an ``"auto"`` mode
+            that cannot be resolved; the message names the argument and
+            ends with ``Received: ...``. (Keras itself warns and falls
+            back to ``"auto"`` for an unknown mode, and uses
+            ``abs(min_delta)``; the course contract asks for errors.)
+
+    Example:
+
+    >>> stop = EarlyStopping(monitor="val_loss", patience=5,
+    ...                      restore_best_weights=True)
+    >>> # history = model.fit(x, y, validation_data=(x_val, y_val),
+    >>> #                     epochs=500, callbacks=[stop])
+    >>> # stop.stopped_epoch, stop.best_epoch
+    """
+
+    def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, mode="auto",
+                 baseline=None, restore_best_weights=False, start_from_epoch=0):
+        super().__init__()
+        ### BEGIN SOLUTION
+        ### HINT: check_non_negative for min_delta; patience and start_from_epoch must be non-negative integers (_check_non_negative_int); mode one of EARLY_STOPPING_MODES (check_one_of); baseline None or a number (check_non_negative does not fit: raise ValueError yourself, same message shape).
+        check_non_negative("min_delta", min_delta)
+        _check_non_negative_int("patience", patience)
+        check_one_of("mode", mode, EARLY_STOPPING_MODES)
+        if baseline is not None and (isinstance(baseline, bool)
+                                     or not isinstance(baseline, numbers.Real)):
+            raise ValueError(
+                f"Argument `baseline` must be None or a number. Received: baseline={baseline!r}"
+            )
+        _check_non_negative_int("start_from_epoch", start_from_epoch)
+        ### END SOLUTION
+        self.monitor = monitor
+        self.min_delta = min_delta
+        self.patience = patience
+        self.mode = mode
+        self.baseline = baseline
+        self.restore_best_weights = restore_best_weights
+        self.start_from_epoch = start_from_epoch
+        self.monitor_mode = None  # "min" or "max", resolved at the first epoch end
+        self.wait = 0
+        self.stopped_epoch = 0
+        self.best = None
+        self.best_epoch = 0
+        self.best_weights = None
+
+    @classmethod
+    def from_config(cls, config):
+        """Rebuilds the callback from `get_config()`'s dict."""
+        return cls(**config)
+
+    def get_config(self):
+        return {
+            "monitor": self.monitor,
+            "min_delta": self.min_delta,
+            "patience": self.patience,
+            "mode": self.mode,
+            "baseline": self.baseline,
+            "restore_best_weights": self.restore_best_weights,
+            "start_from_epoch": self.start_from_epoch,
+        }
+
+    def get_monitor_value(self, logs):
+        """``logs[monitor]``, or None with a warning when it is missing."""
+        logs = logs or {}
+        value = logs.get(self.monitor)
+        if value is None:
+            warnings.warn(
+                f"Early stopping conditioned on metric `{self.monitor}` which is not "
+                f"available. Available metrics are: {','.join(logs)}",
+                stacklevel=2,
+            )
+        return value
+
+    def _resolve_mode(self):
+        """Returns ``"min"`` or ``"max"`` for this callback (rule 1)."""
+        ### BEGIN SOLUTION
+        ### HINT: "min"/"max" as given; for "auto": name = monitor without a "val_" prefix (str.removeprefix); "min" if name == "loss"; then metric_direction(self.model, name) overrides it ("up" -> "max", "down" -> "min"); still nothing: raise ValueError naming `monitor`.
+        if self.mode != "auto":
+            return self.mode
+        name = self.monitor.removeprefix("val_")
+        mode = "min" if name == "loss" else None
+        direction = metric_direction(self.model, name)
+        if direction is not None:
+            mode = "max" if direction == "up" else "min"
+        if mode is None:
+            raise ValueError(
+                "Argument `monitor` names a quantity whose direction mode='auto' cannot "
+                "tell: pass mode='min' or mode='max'. "
+                f"Received: monitor={self.monitor!r}"
+            )
+        return mode
+        ### END SOLUTION
+
+    def _is_improvement(self, current, reference):
+        """True if `current` beats `reference` by more than `min_delta` (rule 2)."""
+        ### BEGIN SOLUTION
+        ### HINT: None reference: True; "min": current + min_delta < reference; "max": current - min_delta > reference (use self.monitor_mode).
+        if reference is None:
+            return True
+        if self.monitor_mode == "min":
+            return current + self.min_delta < reference
+        return current - self.min_delta > reference
+        ### END SOLUTION
+
+    def on_train_begin(self, logs=None):
+        """Resets the state, so that the callback can be reused across fits."""
+        ### BEGIN SOLUTION
+        ### HINT: wait = 0, stopped_epoch = 0, best = None, best_weights = None, best_epoch = 0.
+        self.wait = 0
+        self.stopped_epoch = 0
+        self.best = None
+        self.best_weights = None
+        self.best_epoch = 0
+        ### END SOLUTION
+
+    def on_epoch_end(self, epoch, logs=None):
+        """Applies rules 1-4 to ``logs[monitor]`` of epoch `epoch` (0-based)."""
+        ### BEGIN SOLUTION
+        ### HINT: resolve self.monitor_mode once if None; current = self.get_monitor_value(logs); return if None or in warm-up; keep the first weights when restoring; wait += 1; improvement: update best/best_epoch (and best_weights), reset wait unless the baseline is not beaten, return; else stop when wait >= patience and epoch > 0.
+        if self.monitor_mode is None:
+            self.monitor_mode = self._resolve_mode()
+        current = self.get_monitor_value(logs)
+        if current is None or epoch < self.start_from_epoch:
+            return
+        if self.restore_best_weights and self.best_weights is None:
+            self.best_weights = self.model.get_weights()
+            self.best_epoch = epoch
+        self.wait += 1
+        if self._is_improvement(current, self.best):
+            self.best = current
+            self.best_epoch = epoch
+            if self.restore_best_weights:
+                self.best_weights = self.model.get_weights()
+            if self.baseline is None or self._is_improvement(current, self.baseline):
+                self.wait = 0
+            return
+        if self.wait >= self.patience and epoch > 0:
+            self.stopped_epoch = epoch
+            self.model.stop_training = True
+        ### END SOLUTION
+
+    def on_train_end(self, logs=None):
+        """Restores the best weights when asked to (rule 4)."""
+        ### BEGIN SOLUTION
+        ### HINT: only with restore_best_weights and best_weights not None: self.model.set_weights(...).
+        if self.restore_best_weights and self.best_weights is not None:
+            self.model.set_weights(self.best_weights)
+        ### END SOLUTION
