@@ -7,6 +7,7 @@ BUILD  := build
 LAB    ?= schedules
 EPOCHS ?= 2
 SEEDS ?= 100
+GATES_FLAGS ?=
 SUBMISSIONS ?=
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
@@ -24,6 +25,7 @@ help:
 	@echo "make bench [BENCH_LAB=schedules]   grading time vs nbgrader autograde;"
 	@echo "                                   optimizer step time vs the Keras built-ins"
 	@echo "make gates [SEEDS=100]             failure rates of the trained-result gates"
+	@echo "  GATES_FLAGS='--lab losses --bug-seeds 20 --breakers-only'  narrower runs"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -68,7 +70,7 @@ bench: venv
 	$(PY) -m autograder.bench_optimizers
 
 gates: venv
-	$(PY) -m autograder.gates --seeds $(SEEDS)
+	$(PY) -m autograder.gates --seeds $(SEEDS) $(GATES_FLAGS)
 
 clean:
 	rm -rf $(BUILD) .pytest_cache .ruff_cache

@@ -77,6 +77,10 @@ def main(argv=None):
     parser.add_argument("--first-seed", type=int, default=0)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-bugs", action="store_true", help="the reference only")
+    parser.add_argument("--bug-seeds", type=int, default=None,
+                        help="seeds for the planted bugs (default: --seeds)")
+    parser.add_argument("--breakers-only", action="store_true",
+                        help="of the bugs, only those meant to fail the gate")
     args = parser.parse_args(argv)
     labs = args.lab or LABS
     checks = [c for c in load_checks(labs, include_hidden=True) if c.gate]
@@ -85,30 +89,34 @@ def main(argv=None):
         return 0
     references = load_references(checks)
     seeds = list(range(args.first_seed, args.first_seed + args.seeds))
+    bug_seeds = seeds[:args.bug_seeds] if args.bug_seeds is not None else seeds
     tmp = Path(tempfile.mkdtemp(prefix="dlkit-gates-"))
     try:
-        jobs = []  # (check, name, src, expect_pass)
+        jobs = []  # (check, name, src, expect_pass, seeds)
         for check in checks:
-            jobs.append((check, "reference", REPO / "src", True))
+            jobs.append((check, "reference", REPO / "src", True, seeds))
             if args.no_bugs:
                 continue
             for bug in BUGS:
                 if bug.lab != check.lab:
                     continue
+                expect_pass = check.id not in bug.expected_failures([check.id])
+                if expect_pass and args.breakers_only:
+                    continue
                 src = tmp / bug.name / "src"
                 if not src.exists():
                     _copy_src(tmp / bug.name, lambda rel, text, bug=bug: plant(bug, rel, text))
-                jobs.append((check, bug.name, src, check.id not in
-                             bug.expected_failures([check.id])))
+                jobs.append((check, bug.name, src, expect_pass, bug_seeds))
         start = time.monotonic()
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             results = list(pool.map(
-                lambda job: measure(job[0], references[job[0].id], job[2], seeds), jobs))
-        print(f"{len(seeds)} seeds ({seeds[0]}..{seeds[-1]}), {len(jobs)} runs, "
+                lambda job: measure(job[0], references[job[0].id], job[2], job[4]), jobs))
+        print(f"{len(seeds)} seeds ({seeds[0]}..{seeds[-1]}) for the reference, "
+              f"{len(bug_seeds)} for the bugs; {len(jobs)} runs, "
               f"{time.monotonic() - start:.0f} s")
         for check in checks:
             print(f"{check.id}: {check.description}")
-            for (c, name, _, expect_pass), result in zip(jobs, results):
+            for (c, name, _, expect_pass, _), result in zip(jobs, results):
                 if c is check:
                     print(_describe(name + ("" if expect_pass else " (must fail)"),
                                     result, expect_pass))

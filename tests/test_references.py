@@ -25,6 +25,17 @@ def test_committed_references_equal_regenerated(regenerated):
             assert _close(committed["outputs"][check_id], json.loads(json.dumps(value))), check_id
 
 
+@pytest.mark.parametrize("lab", LABS)
+def test_provenance_names_the_current_reference_solution(lab):
+    """The hashes of the reference solution's files in each committed file
+    are those of the files now: a changed solution means `make references`."""
+    for hidden in (False, True):
+        path = references_path(lab, hidden)
+        if path.is_file():
+            committed = json.loads(path.read_text())["provenance"]
+            assert committed == references.provenance(lab), f"{path.name}: run `make references`"
+
+
 def _close(a, b):
     """Recursive equality, floats to 1e-9 relative (JSON keeps them exactly;
     the slack only absorbs a last-bit difference across platforms)."""
