@@ -90,6 +90,9 @@ def serve(requests, responses):
 
 def zygote(control_fd):
     """Forks a worker for every request on the control socket."""
+    # ``python -I`` leaves the script's folder off sys.path (3.11+), and each
+    # child sets its own paths after the fork: the probes need this one now.
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import probes  # noqa: F401 - imported once, before any fork
 
     _import_framework()
