@@ -38,7 +38,7 @@ BUGS = (
         "optimizers", "bug_sgd_change_added", "optimizers.py",
         "self.assign(velocity, ops.subtract(ops.multiply(velocity, momentum),",
         "self.assign(velocity, ops.add(ops.multiply(velocity, momentum),",
-        (*_numbers("sgd"), *_numbers("sgd_nesterov"), "optimizers.sgd.iris_gate",
+        (*_numbers("sgd"), *_numbers("sgd_nesterov"), "optimizers.sgd.*_gate",
          *_numbers("sgd_hidden"), *_numbers("sgd_hidden_nesterov")),
         "mixes the two conventions: the lecture's change (momentum * change + lr * g) added "
         "to w as Keras adds its velocity, so SGD climbs the loss",
