@@ -9,6 +9,7 @@ EPOCHS ?= 2
 SEEDS ?= 100
 GATES_FLAGS ?=
 SUBMISSIONS ?=
+DEMO_BUGS ?= 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -40,7 +41,7 @@ demo: venv
 
 grade: venv
 ifeq ($(strip $(SUBMISSIONS)),)
-	$(PY) -m autograder demo > /dev/null
+	$(PY) -m autograder demo --bugs-per-lab $(DEMO_BUGS) > /dev/null
 	$(PY) -m autograder grade $(BUILD)/demo/* --json $(BUILD)/grade/report.json --out $(BUILD)/grade
 else
 	$(PY) -m autograder grade $(SUBMISSIONS) --json $(BUILD)/grade/report.json --out $(BUILD)/grade

@@ -66,7 +66,9 @@ def main(argv=None):
     release.set_defaults(run=lambda a: __import__("autograder.release").release.main())
 
     demo = sub.add_parser("demo", help="build the demo submissions in build/demo")
-    demo.set_defaults(run=lambda a: __import__("autograder.demo").demo.main())
+    demo.add_argument("--bugs-per-lab", type=int, default=None,
+                      help="only the first N planted bugs of each lab (default: all)")
+    demo.set_defaults(run=lambda a: __import__("autograder.demo").demo.main(a.bugs_per_lab))
 
     notebooks = sub.add_parser("notebooks", help="execute every lab notebook headless")
     notebooks.add_argument("--epochs", type=int, default=2)

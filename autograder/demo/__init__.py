@@ -65,8 +65,12 @@ def plant(bug, rel, text):
     return text.replace(bug.old, bug.new)
 
 
-def build_demo(target=DEMO):
-    """Writes the demo submissions; returns their paths (folders and a zip)."""
+def build_demo(target=DEMO, bugs_per_lab=None):
+    """Writes the demo submissions; returns their paths (folders and a zip).
+
+    `bugs_per_lab` keeps the first that many planted bugs of each lab
+    (default: all of them).
+    """
     target = Path(target)
     if target.exists():
         shutil.rmtree(target)
@@ -80,13 +84,24 @@ def build_demo(target=DEMO):
             archive.write(path, path.relative_to(starter).as_posix())
     shutil.rmtree(starter)
     paths.append(target / "starter.zip")
-    for bug in BUGS:
+    for bug in _sample(BUGS, bugs_per_lab):
         _copy_src(target / bug.name, lambda rel, text, bug=bug: plant(bug, rel, text))
         paths.append(target / bug.name)
     return paths
 
 
-def main():
-    for path in build_demo():
+def _sample(bugs, per_lab):
+    if per_lab is None:
+        return bugs
+    kept = {}
+    for bug in bugs:
+        kept.setdefault(bug.lab, [])
+        if len(kept[bug.lab]) < per_lab:
+            kept[bug.lab].append(bug)
+    return tuple(bug for bug in bugs if bug in kept[bug.lab])
+
+
+def main(bugs_per_lab=None):
+    for path in build_demo(bugs_per_lab=bugs_per_lab):
         print(path.relative_to(REPO))
     return 0
