@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 from autograder import REPO, ROOT
-from autograder.worker.main import limit_resources
 from autograder.worker.protocol import decode, encode
+from autograder.worker.sandbox import copy_package
 
 WORKER = ROOT / "worker" / "main.py"
 STARTUP_TIMEOUT = 120.0
@@ -47,7 +47,7 @@ def worker_env(home):
         "OMP_NUM_THREADS": "1",
         "CUDA_VISIBLE_DEVICES": os.environ.get("DLKIT_GRADER_GPUS", ""),
     }
-    for name in ("DLKIT_DATASETS", "LD_LIBRARY_PATH"):
+    for name in ("DLKIT_DATASETS", "DLKIT_SANDBOX", "DLKIT_WORKER_MEMORY_MB", "LD_LIBRARY_PATH"):
         if name in os.environ:
             env[name] = os.environ[name]
     # A submission holds src/ only: its loaders read the course's bundled,
@@ -81,8 +81,10 @@ class Zygote:
         self.control = ours
         self.control.settimeout(STARTUP_TIMEOUT)
         self.reader = self.control.makefile("rb")
-        if not self.reader.readline().startswith(b'{"ready"'):
-            raise WorkerFailed("the zygote did not start")
+        try:
+            self.sandbox = json.loads(self.reader.readline())["sandbox"]
+        except (ValueError, KeyError, TypeError) as exc:
+            raise WorkerFailed("the zygote did not start") from exc
 
     @classmethod
     def get(cls, python):
@@ -128,14 +130,20 @@ class WorkerSession:
     """A worker process for one submission's ``src/`` folder."""
 
     def __init__(self, src, max_restarts=3, python=sys.executable, use_zygote=True):
-        self.src = Path(src).resolve()
         self.use_zygote = use_zygote
         self.python = python
         self.max_restarts = max_restarts
         self.restarts = 0
         self.process = None
-        self.home = Path(tempfile.mkdtemp(prefix="dlkit-worker-"))
-        self.log_path = self.home / "output.log"
+        self.sandbox = self.uid = None  # set by the worker's first message
+        # <dir>/src: a private copy of the student's package (read-only to
+        # the worker); <dir>/home: its working folder; <dir>/output.log.
+        self.dir = Path(tempfile.mkdtemp(prefix="dlkit-worker-"))
+        self.src = self.dir / "src"
+        copy_package(Path(src).resolve(), self.src)
+        self.home = self.dir / "home"
+        self.home.mkdir()
+        self.log_path = self.dir / "output.log"
         self._next_id = 0
 
     # -- process management -------------------------------------------------
@@ -152,7 +160,7 @@ class WorkerSession:
                 [self.python, "-I", "-B", str(WORKER), "--src", str(self.src),
                  "--requests", str(req_r), "--responses", str(res_w)],
                 cwd=self.home, env=worker_env(self.home), stdin=subprocess.DEVNULL,
-                stdout=log, stderr=log, pass_fds=(req_r, res_w), preexec_fn=limit_resources,
+                stdout=log, stderr=log, pass_fds=(req_r, res_w), start_new_session=True,
             )
         log.close()
         os.close(req_r)
@@ -165,6 +173,7 @@ class WorkerSession:
             reason = "did not start in time" if message == "timeout" else "exited while starting"
             self.kill()
             raise WorkerFailed(f"the grading worker {reason}. {self.output_tail()}")
+        self.sandbox, self.uid = message.get("sandbox"), message.get("uid")
 
     def kill(self):
         if self.process is None:
@@ -173,6 +182,8 @@ class WorkerSession:
             os.killpg(self.process.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        if self.uid is not None:
+            kill_uid(self.uid)  # whatever left the process group (setsid, a fork bomb)
         self.process.wait()
         try:
             self._requests.close()
@@ -183,7 +194,7 @@ class WorkerSession:
 
     def close(self):
         self.kill()
-        shutil.rmtree(self.home, ignore_errors=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def output_tail(self, n=400):
         try:
@@ -257,6 +268,20 @@ class WorkerSession:
 
 class WorkerFailed(RuntimeError):
     pass
+
+
+def kill_uid(uid):
+    """Kills every process of a worker's own uid (root only; no exec, which a
+    uid at its process limit could not do)."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)  # every process this uid may signal: its own
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
 
 
 class ForkedWorker:

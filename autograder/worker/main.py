@@ -13,22 +13,34 @@ Each forked worker starts in milliseconds instead of seconds.
 import argparse
 import json
 import os
-import resource
 import signal
 import socket
 import sys
+import tempfile
 import traceback
 
-OUTPUT_LIMIT = 16 * 2**20  # bytes of stdout+stderr a submission may write
+HERE = os.path.dirname(os.path.abspath(__file__))
+# ``python -I`` leaves the script's folder off sys.path (3.11+): the probes,
+# the protocol, the guard and the sandbox live here.
+sys.path.insert(0, HERE)
+
+import sandbox  # noqa: E402 - needs the path above
 
 
 def _setup_paths(src):
-    here = os.path.dirname(os.path.abspath(__file__))
     # Only the probes and the student's package are importable.
-    sys.path[:] = [here, os.path.abspath(src)] + [
+    sys.path[:] = [HERE, os.path.abspath(src)] + [
         p for p in sys.path if "site-packages" in p or p.endswith(".zip")
         or "lib/python" in p
     ]
+
+
+def _readable(src):
+    """What a confined worker sees besides the system and Python."""
+    paths = [HERE, src]
+    if os.environ.get("DLKIT_DATASETS"):
+        paths.append(os.environ["DLKIT_DATASETS"])
+    return paths
 
 
 def _import_framework():
@@ -47,14 +59,6 @@ def _configure(keras):
     keras.utils.set_random_seed(0)
 
 
-def limit_resources():
-    """Own process group, no core dumps, bounded output files."""
-    os.setsid()
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (OUTPUT_LIMIT, OUTPUT_LIMIT))
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-
-
 def _error(exc):
     tb = traceback.extract_tb(exc.__traceback__)
     # The deepest frame in student code tells them where to look.
@@ -66,14 +70,16 @@ def _error(exc):
     return {"type": type(exc).__name__, "message": str(exc)[:2000], "where": where}
 
 
-def serve(requests, responses):
+def serve(requests, responses, level, uid):
     import probes
+    from guard import Guard, tampering_error
     from protocol import decode, encode
 
     keras = _import_framework()
     _configure(keras)
+    guard = Guard()  # before any student code is imported
     out = os.fdopen(responses, "wb", buffering=0)
-    out.write(encode({"ready": True}))
+    out.write(encode({"ready": True, "sandbox": level, "uid": uid}))
     with os.fdopen(requests, "rb") as inp:
         for line in inp:
             request = decode(line)
@@ -83,6 +89,9 @@ def serve(requests, responses):
                 reply = {"id": request["id"], "ok": True, "result": result}
             except BaseException as exc:  # noqa: BLE001 - report everything, SystemExit included
                 reply = {"id": request["id"], "ok": False, "error": _error(exc)}
+            replaced = guard.replaced()
+            if replaced:
+                reply = {"id": request["id"], "ok": False, "error": tampering_error(replaced)}
             sys.stdout.flush()
             sys.stderr.flush()
             out.write(encode(reply))
@@ -90,15 +99,13 @@ def serve(requests, responses):
 
 def zygote(control_fd):
     """Forks a worker for every request on the control socket."""
-    # ``python -I`` leaves the script's folder off sys.path (3.11+), and each
-    # child sets its own paths after the fork: the probes need this one now.
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import probes  # noqa: F401 - imported once, before any fork
 
     _import_framework()
+    level = sandbox.detect_level(os.getcwd(), _readable(os.getcwd()))
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     control = socket.socket(fileno=control_fd)
-    control.sendall(b'{"ready": true}\n')
+    control.sendall(json.dumps({"ready": True, "sandbox": level}).encode() + b"\n")
     while True:
         data, fds, _, _ = socket.recv_fds(control, 65536, 3)
         if not data:
@@ -109,17 +116,21 @@ def zygote(control_fd):
             try:
                 control.close()
                 requests, responses, log = fds
-                limit_resources()
+                os.setsid()
                 os.dup2(log, 1)
                 os.dup2(log, 2)
                 os.close(log)
                 null = os.open(os.devnull, os.O_RDONLY)
                 os.dup2(null, 0)
                 os.environ.update(request["env"])
+                tempfile.tempdir = None  # the zygote's, cached; TMPDIR is the worker's home now
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                uid = sandbox.confine(level, request["home"], _readable(request["src"]))
                 os.chdir(request["home"])
                 _setup_paths(request["src"])
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                serve(requests, responses)
+                serve(requests, responses, level, uid)
+            except BaseException:  # noqa: BLE001 - the parent shows the log's tail
+                traceback.print_exc()
             finally:
                 os._exit(0)
         for fd in fds:
@@ -137,8 +148,12 @@ def main():
     if args.zygote is not None:
         zygote(args.zygote)
         return
+    home = os.getcwd()
+    level = sandbox.detect_level(home, _readable(args.src))
+    uid = sandbox.confine(level, home, _readable(args.src))
+    os.chdir(home)
     _setup_paths(args.src)
-    serve(args.requests, args.responses)
+    serve(args.requests, args.responses, level, uid)
 
 
 if __name__ == "__main__":
