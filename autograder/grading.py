@@ -9,6 +9,8 @@ from autograder.checks import LABS, load_checks, load_references
 from autograder.runner import WorkerSession
 from autograder.submissions import SubmissionError, open_submission, submission_name
 
+IMPORT_TIMEOUT = 60.0  # seconds a fresh worker may take to import the student's package
+
 
 def _status_message(outcome):
     error = outcome.error or {}
@@ -18,16 +20,28 @@ def _status_message(outcome):
     return text
 
 
-def grade_checks(src, checks, references, timeout_scale=1.0):
-    """Runs `checks` against the package in `src`; returns check result dicts."""
-    session = WorkerSession(src)
+def probe_args(check, seed):
+    """The probe's arguments under grader seed `seed`: a trained-result gate
+    trains with its own seed shifted by `seed` (0: the published grade)."""
+    if seed and check.gate and "seed" in check.args:
+        return {**check.args, "seed": check.args["seed"] + seed}
+    return check.args
+
+
+def grade_checks(src, checks, references, timeout_scale=1.0, seed=0):
+    """Runs `checks` against the package in `src`; returns check result dicts.
+
+    `seed` seeds the worker's global random state and shifts the gates'
+    training seeds (see `probe_args`); grading uses 0, ``make flake-report``
+    many."""
+    session = WorkerSession(src, import_timeout=IMPORT_TIMEOUT * timeout_scale, seed=seed)
     outcomes = {}
     results = []
     try:
         for check in checks:
             if check.probe_key not in outcomes:
                 outcomes[check.probe_key] = session.call(
-                    check.probe, check.args, check.timeout * timeout_scale)
+                    check.probe, probe_args(check, seed), check.timeout * timeout_scale)
             outcome = outcomes[check.probe_key]
             result = {"id": check.id, "lab": check.lab, "score": 0.0,
                       "max_score": float(check.points)}
@@ -50,7 +64,7 @@ def grade_checks(src, checks, references, timeout_scale=1.0):
     return results
 
 
-def grade_one(path, checks, references, timeout_scale=1.0):
+def grade_one(path, checks, references, timeout_scale=1.0, seed=0):
     name = submission_name(path)
     try:
         submission = open_submission(path)
@@ -60,7 +74,7 @@ def grade_one(path, checks, references, timeout_scale=1.0):
                    for c in checks]
     else:
         try:
-            results = grade_checks(submission.src, checks, references, timeout_scale)
+            results = grade_checks(submission.src, checks, references, timeout_scale, seed)
         except Exception:  # noqa: BLE001 - a grader bug must not stop the batch
             message = "grader error: " + traceback.format_exc(limit=3)
             results = [{"id": c.id, "lab": c.lab, "score": 0.0, "max_score": float(c.points),
@@ -76,7 +90,7 @@ def grade_one(path, checks, references, timeout_scale=1.0):
     }
 
 
-def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1.0):
+def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1.0, seed=0):
     """Grades every submission in `paths`, `jobs` at a time (default: all cores).
 
     `timeout_scale` multiplies every check's time limit (slower machines)."""
@@ -84,5 +98,6 @@ def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1
     references = load_references(checks)
     jobs = jobs or os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        reports = list(pool.map(lambda p: grade_one(p, checks, references, timeout_scale), paths))
+        reports = list(pool.map(
+            lambda p: grade_one(p, checks, references, timeout_scale, seed), paths))
     return {"submissions": reports}

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from autograder import REPO, ROOT
-from autograder.worker.protocol import decode, encode
+from autograder.worker.protocol import IMPORT_PACKAGE, decode, encode
 from autograder.worker.sandbox import copy_package
 
 WORKER = ROOT / "worker" / "main.py"
@@ -96,11 +96,11 @@ class Zygote:
                     cls._instance = None
             return cls._instance
 
-    def spawn(self, src, home, fds):
+    def spawn(self, src, home, fds, env):
         with self._lock:
             try:
                 message = json.dumps({"src": str(src), "home": str(home),
-                                      "env": {"HOME": str(home), "TMPDIR": str(home)}})
+                                      "env": {"HOME": str(home), "TMPDIR": str(home), **env}})
                 socket.send_fds(self.control, [message.encode()], fds)
                 return json.loads(self.reader.readline())["pid"]
             except (OSError, ValueError, KeyError):
@@ -129,11 +129,20 @@ class ProbeOutcome:
 class WorkerSession:
     """A worker process for one submission's ``src/`` folder."""
 
-    def __init__(self, src, max_restarts=3, python=sys.executable, use_zygote=True):
+    def __init__(self, src, max_restarts=3, python=sys.executable, use_zygote=True,
+                 import_timeout=60.0, max_timeouts=6, seed=0):
         self.use_zygote = use_zygote
         self.python = python
+        # A worker that cannot start (or import the package) max_restarts + 1
+        # times skips the rest; so does one whose checks ran out of time
+        # max_timeouts times. A check that kills the worker (os._exit, a
+        # segfault) costs only its own result: the next check gets a new one.
         self.max_restarts = max_restarts
+        self.max_timeouts = max_timeouts
+        self.import_timeout = import_timeout
+        self.seed = seed
         self.restarts = 0
+        self.timeouts = 0
         self.process = None
         self.sandbox = self.uid = None  # set by the worker's first message
         # <dir>/src: a private copy of the student's package (read-only to
@@ -152,15 +161,18 @@ class WorkerSession:
         res_r, res_w = os.pipe()
         log = open(self.log_path, "ab")
         zygote = Zygote.get(self.python) if self.use_zygote else None
-        pid = zygote.spawn(self.src, self.home, [req_r, res_w, log.fileno()]) if zygote else None
+        extra_env = {"DLKIT_GRADER_SEED": str(self.seed)}
+        pid = (zygote.spawn(self.src, self.home, [req_r, res_w, log.fileno()], extra_env)
+               if zygote else None)
         if pid is not None:
             self.process = ForkedWorker(pid)
         else:
             self.process = subprocess.Popen(
                 [self.python, "-I", "-B", str(WORKER), "--src", str(self.src),
                  "--requests", str(req_r), "--responses", str(res_w)],
-                cwd=self.home, env=worker_env(self.home), stdin=subprocess.DEVNULL,
-                stdout=log, stderr=log, pass_fds=(req_r, res_w), start_new_session=True,
+                cwd=self.home, env={**worker_env(self.home), **extra_env},
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, pass_fds=(req_r, res_w),
+                start_new_session=True,
             )
         log.close()
         os.close(req_r)
@@ -174,6 +186,16 @@ class WorkerSession:
             self.kill()
             raise WorkerFailed(f"the grading worker {reason}. {self.output_tail()}")
         self.sandbox, self.uid = message.get("sandbox"), message.get("uid")
+        self._requests.write(encode({"id": 0, "probe": IMPORT_PACKAGE, "args": {}}))
+        message = self._read_message(self.import_timeout)
+        if not isinstance(message, dict):  # a module that fails to import is no failure here
+            self.kill()
+            if message == "timeout":
+                reason = f"importing your package took more than {self.import_timeout:.0f} s"
+            else:
+                reason = "the worker stopped while importing your package"
+            raise WorkerFailed(f"{reason} (code that runs at import: a loop, sys.exit, "
+                               f"os._exit?). {self.output_tail()}")
 
     def kill(self):
         if self.process is None:
@@ -226,11 +248,16 @@ class WorkerSession:
     # -- probes --------------------------------------------------------------
     def call(self, probe, args, timeout):
         """Runs one probe; never raises for anything the student's code does."""
+        if self.timeouts >= self.max_timeouts:
+            return ProbeOutcome("timeout", error={
+                "type": "Skipped",
+                "message": f"not run: {self.timeouts} checks already ran past their time "
+                           "limit (look for a loop that never ends or a long sleep)"})
         if self.process is None:
             if self.restarts > self.max_restarts:
                 return ProbeOutcome("crashed", error={
                     "type": "WorkerFailed",
-                    "message": "skipped: the submission crashed the grader's worker "
+                    "message": f"not run: the grader could not start your package "
                                f"{self.restarts} times"})
             try:
                 self._start()
@@ -248,13 +275,12 @@ class WorkerSession:
         seconds = time.monotonic() - start
         if message == "timeout":
             self.kill()
-            self.restarts += 1
+            self.timeouts += 1
             return ProbeOutcome("timeout", seconds=seconds, error={
                 "type": "Timeout", "message": f"no answer within {timeout:.0f} s"})
         if message == "eof":
             code = self.process.poll() if self.process else None
             self.kill()
-            self.restarts += 1
             how = f"exit status {code}" if code is not None else "closed its pipe"
             if isinstance(code, int) and code < 0:
                 how = f"killed by signal {signal.Signals(-code).name}"

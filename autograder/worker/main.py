@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import sandbox  # noqa: E402 - needs the path above
+from protocol import IMPORT_PACKAGE  # noqa: E402
 
 
 def _setup_paths(src):
@@ -70,6 +71,45 @@ def _error(exc):
     return {"type": type(exc).__name__, "message": str(exc)[:2000], "where": where}
 
 
+def _import_package():
+    """Imports every module of the student's package, each on its own: a
+    module that fails to import costs only its own checks (their probes
+    import it again and report the error), one that hangs or kills the
+    process costs a restart, which the parent counts."""
+    import importlib
+    import pkgutil
+
+    failed = {}
+    try:
+        package = importlib.import_module("dlkit")
+        names = sorted(m.name for m in pkgutil.iter_modules(package.__path__))
+    except BaseException as exc:  # noqa: BLE001 - SystemExit at import included
+        return {"dlkit": _error(exc)["type"]}
+    for name in names:
+        try:
+            importlib.import_module(f"dlkit.{name}")
+        except BaseException as exc:  # noqa: BLE001
+            failed[f"dlkit.{name}"] = _error(exc)["type"]
+    return failed
+
+
+def _end_strays():
+    """Kills and reaps every process a probe left behind (a confined worker is
+    its pid namespace's first process, so kill(-1) reaches only those): they
+    would hold the worker's process limit for the checks that follow."""
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    while True:
+        try:
+            os.waitpid(-1, 0)
+        except ChildProcessError:
+            return
+        except InterruptedError:
+            continue
+
+
 def serve(requests, responses, level, uid):
     import probes
     from guard import Guard, tampering_error
@@ -77,18 +117,24 @@ def serve(requests, responses, level, uid):
 
     keras = _import_framework()
     _configure(keras)
+    seed = int(os.environ.get("DLKIT_GRADER_SEED", "0"))
     guard = Guard()  # before any student code is imported
     out = os.fdopen(responses, "wb", buffering=0)
     out.write(encode({"ready": True, "sandbox": level, "uid": uid}))
     with os.fdopen(requests, "rb") as inp:
         for line in inp:
             request = decode(line)
-            keras.utils.set_random_seed(0)
+            keras.utils.set_random_seed(seed)
             try:
-                result = probes.run(request["probe"], request["args"])
+                if request["probe"] == IMPORT_PACKAGE:
+                    result = _import_package()
+                else:
+                    result = probes.run(request["probe"], request["args"])
                 reply = {"id": request["id"], "ok": True, "result": result}
             except BaseException as exc:  # noqa: BLE001 - report everything, SystemExit included
                 reply = {"id": request["id"], "ok": False, "error": _error(exc)}
+            if level != "rlimits":
+                _end_strays()
             replaced = guard.replaced()
             if replaced:
                 reply = {"id": request["id"], "ok": False, "error": tampering_error(replaced)}

@@ -9,3 +9,8 @@ def encode(message):
 
 def decode(line):
     return json.loads(line.decode("utf-8"))
+
+
+# The request a fresh worker gets first: import every module of the
+# student's package (answers {module: error type} for those that failed).
+IMPORT_PACKAGE = "__import_package__"
