@@ -8,11 +8,13 @@ from pathlib import Path
 def _cmd_grade(args):
     from autograder.grading import grade_many
     from autograder.report import print_table, write_reports
+    from autograder.runner import isolation_level
 
     report = grade_many(args.submissions, labs=args.lab, include_hidden=not args.public_only,
                         jobs=args.jobs, timeout_scale=args.timeout_scale)
     write_reports(report, json_path=args.json, out_dir=args.out)
     print_table(report)
+    print(f"isolation in force: {isolation_level()} (docs/grading.md)", file=sys.stderr)
     return 0
 
 

@@ -119,6 +119,12 @@ class Zygote:
 atexit.register(Zygote.shutdown)
 
 
+def isolation_level():
+    """The sandbox level the workers run at (see ``worker/sandbox.py``)."""
+    zygote = Zygote.get(sys.executable)
+    return zygote.sandbox if zygote else "unknown (no zygote; each worker picks its own)"
+
+
 class ProbeOutcome:
     """What one probe call gave: ``status`` is ok, error, timeout or crashed."""
 
