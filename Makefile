@@ -8,12 +8,14 @@ LAB    ?= schedules
 EPOCHS ?= 2
 SEEDS ?= 100
 GATES_FLAGS ?=
+FLAKE_SEEDS ?= 200
+FLAKE_FLAGS ?=
 SUBMISSIONS ?=
 DEMO_BUGS ?= 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv grade test release check references notebooks lint bench gates demo clean
+.PHONY: help venv grade test release check references notebooks lint bench gates flake-report demo clean
 
 help:
 	@echo "make grade [SUBMISSIONS='a b.zip']  grade submissions (default: the demo set)"
@@ -27,6 +29,9 @@ help:
 	@echo "                                   optimizer step time vs the Keras built-ins"
 	@echo "make gates [SEEDS=100]             failure rates of the trained-result gates"
 	@echo "  GATES_FLAGS='--lab losses --bug-seeds 20 --breakers-only'  narrower runs"
+	@echo "make flake-report [FLAKE_SEEDS=200] the reference under many seeds (full marks?),"
+	@echo "                                   the planted bugs (never full?), regrading twice"
+	@echo "  FLAKE_FLAGS='--lab schedules --bug-seeds 5'  narrower runs"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -72,6 +77,9 @@ bench: venv
 
 gates: venv
 	$(PY) -m autograder.gates --seeds $(SEEDS) $(GATES_FLAGS)
+
+flake-report: venv
+	$(PY) -m autograder.flake --seeds $(FLAKE_SEEDS) $(FLAKE_FLAGS)
 
 clean:
 	rm -rf $(BUILD) .pytest_cache .ruff_cache

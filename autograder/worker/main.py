@@ -162,6 +162,7 @@ def zygote(control_fd):
             try:
                 control.close()
                 requests, responses, log = fds
+                sandbox.die_with_parent()
                 os.setsid()
                 os.dup2(log, 1)
                 os.dup2(log, 2)

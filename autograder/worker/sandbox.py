@@ -151,6 +151,12 @@ def _pivot_into(root):
     os.chdir("/")
 
 
+def die_with_parent():
+    """SIGKILL when the parent (the zygote) exits: no worker outlives a
+    grader that was killed (the zygote itself exits when its socket closes)."""
+    _check(_libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(pdeathsig)")
+
+
 def _become_namespace_init():
     """Forks into the new pid namespace. The caller (the process the grader
     knows) waits and exits as its child did; the child goes on as the
@@ -158,7 +164,7 @@ def _become_namespace_init():
     with it, and it sees no process outside."""
     pid = os.fork()
     if pid == 0:
-        _check(_libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(pdeathsig)")
+        die_with_parent()
         return
     while True:
         try:
