@@ -2,6 +2,10 @@
 # Targets that need the environment create .venv first.
 PYTHON ?= python3
 VENV   := .venv
+VENV_COLAB := .venv-colab
+# Colab runs Python 3.13: use it for the Colab-parity suite where this
+# machine has it, else the default interpreter (then only the packages match).
+PYTHON_COLAB ?= $(shell for p in /root/.pyenv/versions/3.13*/bin/python3.13 /usr/local/bin/python3.13 /usr/bin/python3.13; do [ -x "$$p" ] && { echo "$$p"; exit; }; done; echo $(PYTHON))
 PY     := $(VENV)/bin/python
 BUILD  := build
 LAB    ?= schedules
@@ -10,16 +14,18 @@ SEEDS ?= 100
 GATES_FLAGS ?=
 FLAKE_SEEDS ?= 200
 FLAKE_FLAGS ?=
+MUTANTS_FLAGS ?=
 SUBMISSIONS ?=
 DEMO_BUGS ?= 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv grade test release check references notebooks lint bench gates flake-report demo clean
+.PHONY: help venv venv-colab grade test test-colab release check references notebooks lint bench gates flake-report mutants demo clean
 
 help:
 	@echo "make grade [SUBMISSIONS='a b.zip']  grade submissions (default: the demo set)"
 	@echo "make test                          the test suite (what CI runs)"
+	@echo "make test-colab                    the test suite on Google Colab's versions (.venv-colab)"
 	@echo "make release                       the student copy in $(BUILD)/release"
 	@echo "make check LAB=schedules           public checks of one lab on ./src"
 	@echo "make references                    regenerate + verify reference outputs"
@@ -32,6 +38,8 @@ help:
 	@echo "make flake-report [FLAKE_SEEDS=200] the reference under many seeds (full marks?),"
 	@echo "                                   the planted bugs (never full?), regrading twice"
 	@echo "  FLAKE_FLAGS='--lab schedules --bug-seeds 5'  narrower runs"
+	@echo "make mutants                       grade 120+ wrong implementations: the kill rate"
+	@echo "  MUTANTS_FLAGS='--lab losses --extra-only'  narrower runs"
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -39,6 +47,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -r requirements-dev.txt
+	touch $@
+
+venv-colab: $(VENV_COLAB)/.installed
+$(VENV_COLAB)/.installed: requirements-colab.txt requirements-dev.txt requirements.txt
+	$(PYTHON_COLAB) -c 'import sys; assert sys.version_info >= (3, 11), "dlkit needs Python 3.11+"'
+	$(PYTHON_COLAB) -m venv $(VENV_COLAB)
+	$(VENV_COLAB)/bin/pip install -q --upgrade pip
+	$(VENV_COLAB)/bin/pip install -q -r requirements-colab.txt
 	touch $@
 
 demo: venv
@@ -55,6 +71,9 @@ endif
 
 test: venv
 	$(PY) -m pytest
+
+test-colab: venv-colab
+	$(VENV_COLAB)/bin/python -m pytest
 
 release: venv
 	$(PY) -m autograder release
@@ -77,6 +96,9 @@ bench: venv
 
 gates: venv
 	$(PY) -m autograder.gates --seeds $(SEEDS) $(GATES_FLAGS)
+
+mutants: venv
+	$(PY) -m autograder.mutants $(MUTANTS_FLAGS)
 
 flake-report: venv
 	$(PY) -m autograder.flake --seeds $(FLAKE_SEEDS) $(FLAKE_FLAGS)

@@ -26,6 +26,7 @@ INCLUDE = ("README.md", "requirements.txt", "src/dlkit", "datasets", "autograder
 EXCLUDE = (
     "autograder/hidden", "autograder/demo", "autograder/oracles", "autograder/release.py",
     "autograder/references.py", "autograder/nbgrader_course.py", "autograder/bench.py", "autograder/gates.py",
+    "autograder/mutants.py", "autograder/flake.py",
 )
 STUDENT_MAKEFILE = REPO / "tools" / "Makefile.student"
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", HINT)

@@ -175,7 +175,7 @@ def hostile(tmp_path_factory):
             STEP_BAD_DROP, "drop > 1",
             "hog = bytearray(8 << 30)  # fits this machine's memory, not the worker's limit")),
         "floods_output": _variant(tmp, "floods_output", replace=(
-            EXPONENTIAL_RETURN, "print('x' * 40_000_000)\n        " + EXPONENTIAL_RETURN)),
+            EXPONENTIAL_RETURN, "print('x' * 300_000_000)\n        " + EXPONENTIAL_RETURN)),
         "returns_nan": _variant(tmp, "returns_nan", replace=(
             EXPONENTIAL_RETURN, "return float('nan')")),
         "returns_inf": _variant(tmp, "returns_inf", replace=(
@@ -250,9 +250,10 @@ for host in ("127.0.0.1", "192.0.2.1"):
     before = _fingerprint(protected)
     # Short limits keep the hanging submissions cheap, yet leave an honest
     # check several times its usual cost (0.1 lost a save/load check to a
-    # timeout on a machine loaded 8x beyond its cores).
+    # timeout on a machine loaded 8x beyond its cores). Two jobs per core:
+    # the hanging ones mostly wait.
     report = grade_many(list(subs.values()), labs=["schedules"], include_hidden=False,
-                        timeout_scale=0.25)
+                        timeout_scale=0.25, jobs=2 * (os.cpu_count() or 1))
     after = _fingerprint(protected)
     listener.close()
     by_name = {s["submission"]: s for s in report["submissions"]}

@@ -77,9 +77,25 @@ def _verify_reused(check, out):
     import keras
 
     kwargs = check.args["kwargs"]
+    # One Keras instance for every run, as the check reuses the student's:
+    # from Keras 3.14 on_train_begin resets `best`. Before (Colab has 3.13)
+    # a reused Keras instance carries the last run's best over, so there a
+    # fresh instance per run stands for what a reset gives.
+    fresh = not _resets_best_on_train_begin()
     callback = keras.callbacks.EarlyStopping(**kwargs)
     for values, run in zip(check.args["sequences"], out, strict=True):
+        if fresh:
+            callback = keras.callbacks.EarlyStopping(**kwargs)
         _same_run(f"{check.id} {values}", keras_run(kwargs, values, callback), run)
+
+
+def _resets_best_on_train_begin():
+    import keras
+
+    callback = keras.callbacks.EarlyStopping()
+    callback.best = 0.0
+    callback.on_train_begin()
+    return callback.best != 0.0
 
 
 def _verify_fit(check, out):
