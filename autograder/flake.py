@@ -10,9 +10,9 @@ is the published grade; see ``grading.probe_args``). This report
 2. grades every planted bug under `--bug-seeds` seeds on its own lab: it must
    never reach full marks; each gate's pass rate for the bugs meant to fail
    it is the rate at which a broken solution slips through;
-3. grades the reference and one bug per lab twice under seed 0 and compares
-   the two reports check by check (status, score and message): regrading
-   must give the same result.
+3. grades the reference (every lab) and one bug per lab (its own lab) twice
+   under seed 0 and compares the two reports check by check (status, score
+   and message): regrading must give the same result.
 
 It writes ``build/flake/report.json`` and exits 1 when any of the three
 fails. A benchmark, not a test: 200 seeds of the reference take hours on two
@@ -49,21 +49,22 @@ def _lost(report):
     return [c["id"] for c in report["checks"] if c["status"] != "passed"]
 
 
-def reference_under_seeds(checks, references, seeds, pool):
+def reference_under_seeds(checks, references, seeds, pool, timeout_scale):
     reports = list(pool.map(
-        lambda s: grade_one(REPO, checks, references, seed=s), seeds))
+        lambda s: grade_one(REPO, checks, references, timeout_scale, seed=s), seeds))
     lost = Counter(i for r in reports for i in _lost(r))
     full = sum(r["score"] == r["max_score"] for r in reports)
     return {"seeds": len(seeds), "full_marks": full,
             "lost": {i: n / len(seeds) for i, n in sorted(lost.items())}}
 
 
-def bugs_under_seeds(bugs, paths, seeds, pool):
+def bugs_under_seeds(bugs, paths, seeds, pool, timeout_scale):
     jobs = [(bug, s) for bug in bugs for s in seeds]
     checks = {lab: load_checks([lab]) for lab in {b.lab for b in bugs}}
     refs = {lab: load_references(c) for lab, c in checks.items()}
     reports = list(pool.map(lambda job: grade_one(
-        paths[job[0].name], checks[job[0].lab], refs[job[0].lab], seed=job[1]), jobs))
+        paths[job[0].name], checks[job[0].lab], refs[job[0].lab], timeout_scale, job[1]),
+        jobs))
     result = {}
     for (bug, _), report in zip(jobs, reports):
         entry = result.setdefault(bug.name, {"lab": bug.lab, "full_marks": 0, "scores": [],
@@ -80,18 +81,21 @@ def bugs_under_seeds(bugs, paths, seeds, pool):
     return result
 
 
-def regrade_differences(paths, pool):
-    checks = load_checks(LABS)
-    references = load_references(checks)
-    names = list(paths)
-    twice = list(pool.map(lambda p: grade_one(p, checks, references),
-                          [paths[n] for n in names] * 2))
+def regrade_differences(jobs, pool, timeout_scale):
+    """`jobs`: {name: (path, checks)}; each is graded twice and compared."""
+    names = list(jobs)
+    refs = {name: load_references(jobs[name][1]) for name in names}
+
+    def grade(name):
+        path, checks = jobs[name]
+        return grade_one(path, checks, refs[name], timeout_scale)
+
+    twice = list(pool.map(grade, names * 2))
     differences = {}
     for name, first, second in zip(names, twice[:len(names)], twice[len(names):]):
         keyed = {c["id"]: (c["status"], c["score"], c["message"]) for c in second["checks"]}
-        differing = [c["id"] for c in first["checks"]
-                     if keyed.get(c["id"]) != (c["status"], c["score"], c["message"])]
-        differences[name] = differing
+        differences[name] = [c["id"] for c in first["checks"]
+                             if keyed.get(c["id"]) != (c["status"], c["score"], c["message"])]
     return differences
 
 
@@ -102,6 +106,8 @@ def main(argv=None):
     parser.add_argument("--lab", action="append", help="only this lab (repeatable)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--timeout-scale", type=float, default=1.0,
+                        help="multiplies every check's time limit (a loaded machine)")
     args = parser.parse_args(argv)
     labs = args.lab or LABS
     checks = load_checks(labs)
@@ -115,9 +121,13 @@ def main(argv=None):
         paths = _build_bugs(tmp, bugs)
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             regrade = regrade_differences(
-                {"reference": REPO, **{b.name: paths[b.name] for b in first_bugs}}, pool)
-            reference = reference_under_seeds(checks, references, range(args.seeds), pool)
-            broken = bugs_under_seeds(bugs, paths, range(args.bug_seeds), pool)
+                {"reference": (REPO, checks),
+                 **{b.name: (paths[b.name], load_checks([b.lab])) for b in first_bugs}},
+                pool, args.timeout_scale)
+            reference = reference_under_seeds(checks, references, range(args.seeds), pool,
+                                              args.timeout_scale)
+            broken = bugs_under_seeds(bugs, paths, range(args.bug_seeds), pool,
+                                      args.timeout_scale)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     report = {"labs": labs, "seconds": round(time.monotonic() - start),
