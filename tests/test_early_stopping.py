@@ -103,6 +103,13 @@ def test_auto_mode_maximizes_accuracy_and_refuses_unknown_names():
         ours({"monitor": "val_f1_score"}, [0.5])
 
 
+def test_best_weights_come_back_without_an_early_stop():
+    run = assert_same_as_keras({"patience": 5, "restore_best_weights": True},
+                               [0.9, 0.5, 0.6, 0.7])
+    assert not run["epochs"][-1]["stop_training"]
+    assert run["restored"] == run["best_weights"] == 1.0
+
+
 def test_missing_monitor_warns_like_keras():
     with pytest.warns(UserWarning, match="val_loss.*not available.*Available metrics are: loss"):
         EarlyStopping().get_monitor_value({"loss": 1.0})

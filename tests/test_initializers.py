@@ -251,6 +251,9 @@ def test_distinct_units():
     assert initializers.distinct_units(kernel, bias=np.array([0.0, 1.0, 0.0])) == 3
     assert initializers.distinct_units(kernel, atol=2.0) == 1
     assert initializers.distinct_units(keras.Variable(kernel)) == 2
+    # atol is absolute: no relative tolerance, whatever the size of the weights
+    large = np.array([[1000.0, 1000.0 + 1e-8, 1000.0]])
+    assert initializers.distinct_units(large, atol=1e-10) == 2
 
 
 def test_constant_initialization_keeps_hidden_units_identical():

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from autograder.oracles.regularization import titanic_oracle
-from autograder.worker.probes.regularization import titanic_features, titanic_leak
+from autograder.worker.probes.regularization import port_ties, titanic_features, titanic_leak
 from dlkit import data
 from dlkit.preprocessing import TitanicPreprocessor, preprocess_titanic
 
@@ -99,6 +99,21 @@ def test_port_mode_ties_go_to_the_first_port_alphabetically():
     ports = ["S", "Q", "C", "S", "C"]
     pre = TitanicPreprocessor().fit([dict(base, Embarked=p) for p in ports])
     assert pre.port_mode_ == "C"
+
+
+def test_port_ties_probe_and_first_seen_message():
+    from autograder.checks.regularization import CHECKS
+
+    check = next(c for c in CHECKS if c.probe == "regularization.port_ties")
+    out = port_ties(**check.args)
+    assert [r["port_mode"] for r in out] == ["C", "Q", "C"]
+    assert out[0]["embarked"][4] == [1.0, 0.0, 0.0]  # the missing port gets the mode
+    assert check.compare(out, out)[0]
+    first_seen = [{**r, "port_mode": ports[0]} for r, ports in zip(out, check.args["cases"])]
+    passed, message = check.compare(out, first_seen)
+    assert not passed
+    assert "expected 'C', got 'Q'" in message and "C and Q occur 2 times each" in message
+    assert "alphabetically first" in message
 
 
 def test_constant_column_is_only_centred():

@@ -505,6 +505,8 @@ CHECKS = [
         _layer(8, [0, 1, 2, 0, 1, 2], jitter=0.01, atol=0.05, label="atol=0.05, jitter 0.01"),
         _layer(8, [0, 1, 2, 0, 1, 2], jitter=0.01, atol=1e-4,
                label="atol=1e-4, jitter 0.01: all different"),
+        _layer(6, [0, 0, 0, 0], jitter=1e-8, atol=1e-10,
+               label="atol=1e-10, units 1e-8 apart: all different (no relative tolerance)"),
         _layer(3, [0, 0, 1], dtype="float32", label="float32 Keras variable", **{"as": "variable"}),
     ], points=2),
     symmetry_check("symmetry", "constant_training", "Constant", {"value": 0.1}, epochs=10, seed=0,

@@ -3,9 +3,9 @@
 the classification metrics (``dlkit.metrics``).
 
 The builders (`iteration_checks`, `minibatch_checks`, `step_checks`,
-`fit_check`, `gate_check`, `metric_checks`) make the checks of one
-configuration; the hidden variants (instructor copy) call them with other
-sizes, seeds and labels.
+`training_mode_check`, `fit_check`, `gate_check`, `metric_checks`) make
+the checks of one configuration; the hidden variants (instructor copy)
+call them with other sizes, seeds and labels.
 """
 
 import math
@@ -201,6 +201,10 @@ def minibatch_checks(n_samples, batch_size, seed, epochs, *, suffix="", hidden=F
 # -- task training --------------------------------------------------------------
 MLP = {"inputs": 4, "layers": [[5, "tanh"], [3, "softmax"]], "weights_seed": 0}
 SOFTMAX_REGRESSION = {"inputs": 4, "layers": [[3, "softmax"]], "weights_seed": 1}
+# BatchNormalization normalizes with the batch's statistics, and updates its
+# moving mean and variance, only when called with training=True.
+MLP_BATCHNORM = {"inputs": 4, "layers": [[5, "tanh"], ["BatchNormalization", {"momentum": 0.9}],
+                                         [3, "softmax"]], "weights_seed": 2}
 
 
 def _diagnose(expected, got):
@@ -225,6 +229,40 @@ def _weights(expected, got, rtol=1e-5):
     if ok:
         return True, f"all {len(expected['weights'])} weights after the update match Keras"
     return False, message + _diagnose(expected, got)
+
+
+def _moving_unchanged(expected, got):
+    """The message when the BatchNormalization moving statistics kept their
+    values (the forward pass ran in inference mode), else None."""
+    moving, initial, weights = expected.get("moving"), got.get("initial"), got.get("weights")
+    if not (moving and isinstance(initial, list) and isinstance(weights, list)
+            and len(initial) == len(weights) == len(expected["weights"])):
+        return None
+    changed = [i for i in moving if not math.isclose(expected["weights"][i], initial[i],
+                                                      rel_tol=1e-5, abs_tol=1e-6)]
+    if not changed or any(weights[i] != initial[i] for i in moving):
+        return None
+    i = changed[0]
+    return (f"weight {i} (a BatchNormalization moving statistic): expected "
+            f"{_fmt(expected['weights'][i])}, got {_fmt(weights[i])}, its value before the "
+            "steps - the moving mean and variance never changed: call the model with "
+            "training=True, which normalizes with the batch's statistics and updates them")
+
+
+def _training_mode(expected, got):
+    message = _moving_unchanged(expected, got)
+    if message:
+        return False, message
+    ok, message = _weights(expected, got)
+    if not ok:
+        return False, message
+    ok, message = compare.sequence(expected["losses"], got.get("losses"), label="call",
+                                   rtol=1e-5, atol=1e-7, what="returned losses")
+    if not ok:
+        return False, message + (" (the loss of model(x, training=True): BatchNormalization "
+                                 "normalizes with the batch's statistics)")
+    return True, (f"the losses and all {len(expected['weights'])} weights, the moving mean and "
+                  "variance included, match Keras's train_on_batch")
 
 
 def _step_losses(expected, got):
@@ -259,6 +297,19 @@ def step_checks(model, optimizer, n_samples, data_seed, steps, *, suffix, points
                             loss_points, "iris_basics.train_step", args, _step_losses,
                             "train_step returns the batch loss before the update", hidden))
     return checks
+
+
+def training_mode_check(model, optimizer, n_samples, data_seed, steps, *, suffix, points,
+                        hidden=False, title):
+    """``iris_basics.training.train_step<suffix>``: `steps` calls of
+    train_step on a model with a BatchNormalization layer; the returned
+    losses and all weights (moving statistics included) against Keras."""
+    args = {"model": model, "optimizer": optimizer, "n_samples": n_samples,
+            "data_seed": data_seed, "steps": steps}
+    return Check(f"{LAB}.training.train_step{suffix}", LAB, "training", points,
+                 "iris_basics.train_step", args, _training_mode,
+                 f"train_step in training mode: losses and weights after {title} equal "
+                 "Keras's train_on_batch", hidden)
 
 
 def fit_check(name, model, optimizer, n_samples, data_seed, batch_size, epochs, seed, *,
@@ -398,6 +449,9 @@ CHECKS = [
     *step_checks(MLP, {"name": "Adam", "kwargs": {"learning_rate": 0.05}}, n_samples=8,
                  data_seed=1, steps=3, suffix="_adam", points=2,
                  title="three Adam steps on a small MLP"),
+    training_mode_check(MLP_BATCHNORM, {"name": "SGD", "kwargs": {"learning_rate": 0.1}},
+                        n_samples=8, data_seed=4, steps=2, suffix="_batchnorm", points=2,
+                        title="two SGD steps on an MLP with BatchNormalization"),
     fit_check("fit_minibatch", MLP, {"name": "SGD", "kwargs": {"learning_rate": 0.2}},
               n_samples=10, data_seed=2, batch_size=4, epochs=3, seed=1, points=3,
               title="fit_loop, mini-batch: 10 samples in batches of 4 (4, 4, 2), 3 epochs, "

@@ -70,9 +70,15 @@ def _compare_run(expected, got, where, monitor):
                                       "epoch"),
                         ("best_weights", "best_weights holds the weights of epoch")):
         if not _same(expected[field], got.get(field)):
+            detail = ""
+            if (field == "restored" and have and isinstance(have[-1], dict)
+                    and not have[-1].get("stop_training")
+                    and _same(float(len(have) - 1), got.get(field))):
+                detail = (" - training ended without a stop: the best weights come back "
+                          "all the same")
             return False, (f"{where}: {what} {got.get(field)!r}, expected "
                            f"{expected[field]!r} (-1: the weights before training, "
-                           "None: not kept)")
+                           "None: not kept)" + detail)
     n_want, n_got = len(expected["warnings"]), len(got.get("warnings", []))
     if n_want != n_got:
         return False, (f"{where}: expected {n_want} warnings (one per epoch whose logs lack "
@@ -240,6 +246,50 @@ def _no_leak(expected, got):
     return True, "no information from the validation or test rows reaches the features"
 
 
+def _ports_shown(ports):
+    return ", ".join(port or "missing" for port in ports)
+
+
+def _tie(ports):
+    """``"C and Q occur 2 times each"`` for the ports tied for the most frequent."""
+    known = [port for port in ports if port]
+    top = max(known.count(port) for port in known)
+    tied = sorted({port for port in known if known.count(port) == top})
+    return f"{' and '.join(tied)} occur {top} time{'s' if top > 1 else ''} each"
+
+
+def _port_ties(expected, got, cases):
+    if not isinstance(got, list) or len(got) != len(expected):
+        return False, f"expected results for {len(expected)} sets of ports, got {got!r:.200}"
+    for ports, want, have in zip(cases, expected, got):
+        where = f"ports {_ports_shown(ports)}"
+        if not isinstance(have, dict) or have.get("port_mode") != want["port_mode"]:
+            mode = have.get("port_mode") if isinstance(have, dict) else have
+            return False, (f"{where}: port_mode_ expected {want['port_mode']!r}, got {mode!r} - "
+                           f"{_tie(ports)}: a tie goes to the alphabetically first port")
+        rows = have.get("embarked")
+        if not isinstance(rows, list) or len(rows) != len(want["embarked"]):
+            return False, f"{where}: expected {len(want['embarked'])} rows, got {rows!r:.200}"
+        for r, (port, e, g) in enumerate(zip(ports, want["embarked"], rows)):
+            if g != e:
+                return False, (f"{where}, row {r} (port {port or 'missing'}): embarked_C, "
+                               f"embarked_Q, embarked_S expected {e}, got {g}")
+    modes = ", ".join(repr(want["port_mode"]) for want in expected)
+    return True, (f"ties for the most frequent port go to the alphabetically first ({modes}), "
+                  "and a missing port gets it")
+
+
+def port_tie_check(rows, cases, *, suffix="", hidden=False, points=1):
+    """``<lab>.preprocessing<suffix>.port_mode_tie``: `TitanicPreprocessor`
+    fitted on the CSV rows `rows` with the ports of each case, tied for the
+    most frequent."""
+    return Check(f"{LAB}.preprocessing{suffix}.port_mode_tie", LAB, "preprocessing", points,
+                 "regularization.port_ties", {"rows": list(rows), "cases": cases},
+                 partial(_port_ties, cases=cases),
+                 f"port_mode_ of {len(rows)} rows whose most frequent ports are tied is the "
+                 "alphabetically first, and the missing ports get it", hidden)
+
+
 def preprocessing_checks(data_seed, suffix="", hidden=False, leak_seed=None):
     task = "preprocessing"
     prefix = f"{LAB}.{task}{suffix}"
@@ -345,6 +395,9 @@ RESTORE = [
      "sequences": [[0.2, 0.1, 0.9, 0.95, 0.99, 0.5]]},
     {"kwargs": {"patience": 1, "restore_best_weights": True, "baseline": 0.1},
      "sequences": [[0.9, 0.5, 0.7, 0.6]]},
+    # Training ends without a stop: the best weights still come back.
+    {"kwargs": {"patience": 5, "restore_best_weights": True},
+     "sequences": [[0.9, 0.5, 0.6, 0.7]]},
 ]
 MISSING = [
     {"kwargs": {"patience": 1}, "sequences": [[None, None, 0.5, None, 0.6, 0.7]]},
@@ -352,6 +405,8 @@ MISSING = [
 
 CHECKS = [
     *preprocessing_checks(0, leak_seed=0),
+    port_tie_check(range(5), [["Q", "C", "Q", "C", ""], ["S", "Q", "", "Q", "S"],
+                              ["S", "", "Q", "C", ""]]),
     scripted_check("early_stopping", "patience", PATIENCE, 2,
                    "patience: wait, best, best_epoch and the stop epoch on plateaus, noise "
                    "and steady improvement"),
@@ -367,7 +422,8 @@ CHECKS = [
                    "mode='auto': accuracy and AUC are maximized, losses and errors "
                    "minimized, an unknown name raises ValueError"),
     scripted_check("early_stopping", "restore", RESTORE, 2,
-                   "restore_best_weights: the weights of the best epoch come back at the end"),
+                   "restore_best_weights: the weights of the best epoch come back at the end, "
+                   "stopped early or not"),
     scripted_check("early_stopping", "missing_monitor", MISSING, 1,
                    "a monitor missing from logs warns and changes nothing"),
     reuse_check("reuse", {"patience": 1, "restore_best_weights": True},

@@ -93,8 +93,8 @@ BUGS = (
         "    optimizer.apply_gradients(zip(gradients, model.trainable_variables))\n",
         "",
         ("iris_basics.training.train_step", "iris_basics.training.train_step_adam",
-         "iris_basics.training.train_step_hidden", "iris_basics.training.fit_*",
-         "iris_basics.training.gate*"),
+         "iris_basics.training.train_step_batchnorm", "iris_basics.training.train_step_hidden",
+         "iris_basics.training.fit_*", "iris_basics.training.gate*"),
         "computes the gradients but never applies them: the weights never change (the loss "
         "it returns is still right)",
     ),
@@ -103,8 +103,8 @@ BUGS = (
         "optimizer.apply_gradients(zip(gradients, model.trainable_variables))",
         "optimizer.apply_gradients(zip([-g for g in gradients], model.trainable_variables))",
         ("iris_basics.training.train_step", "iris_basics.training.train_step_adam",
-         "iris_basics.training.train_step_hidden", "iris_basics.training.fit_*",
-         "iris_basics.training.gate*"),
+         "iris_basics.training.train_step_batchnorm", "iris_basics.training.train_step_hidden",
+         "iris_basics.training.fit_*", "iris_basics.training.gate*"),
         "flips the gradient's sign (w <- w + lr * g), so every step climbs the loss",
     ),
     PlantedBug(

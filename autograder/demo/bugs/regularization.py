@@ -92,7 +92,8 @@ BUGS = (
         LAB, "bug_scaler_fitted_on_all_rows", "preprocessing.py",
         "preprocessor = TitanicPreprocessor().fit(rows(train))",
         "preprocessor = TitanicPreprocessor().fit(records)",
-        ("regularization.preprocessing.*", "regularization.preprocessing_hidden.*", *GATES),
+        ("regularization.preprocessing.features", "regularization.preprocessing.statistics",
+         "regularization.preprocessing.no_leak", "regularization.preprocessing_hidden.*", *GATES),
         "fits the preprocessing on all rows: validation and test rows leak into the medians, "
         "modes, means and standard deviations",
     ),
@@ -130,8 +131,8 @@ BUGS = (
         LAB, "bug_returns_empty_buffer", "preprocessing.py",
         "return x.astype(np.float32)",
         "return np.zeros_like(x, dtype=np.float32)",
-        ("regularization.preprocessing.features", "regularization.preprocessing_hidden.features",
-         *GATES),
+        ("regularization.preprocessing.features", "regularization.preprocessing.port_mode_tie",
+         "regularization.preprocessing_hidden.features", *GATES),
         "returns a zero buffer instead of the features: every passenger looks the same and "
         "the model predicts one class",
     ),

@@ -93,19 +93,42 @@ def build_model(spec):
     """A small float32 MLP with weights drawn from ``spec["weights_seed"]``.
 
     `spec`: ``{"inputs": 4, "layers": [[units, activation], ...],
-    "weights_seed": 0}``. Shared with the oracle, which trains the same
+    "weights_seed": 0}``. A layer ``["BatchNormalization", {kwargs}]``
+    (not the last) adds ``keras.layers.BatchNormalization(**kwargs)``; its
+    weights are drawn like the others, its moving variance as
+    ``exp(draw)`` (positive). Shared with the oracle, which trains the same
     model with Keras.
     """
     import keras
 
     layers = [keras.Input((spec["inputs"],))]
-    layers += [keras.layers.Dense(units, activation=activation)
-               for units, activation in spec["layers"]]
+    for first, second in spec["layers"]:
+        if first == "BatchNormalization":
+            layers.append(keras.layers.BatchNormalization(**second))
+        else:
+            layers.append(keras.layers.Dense(first, activation=second))
     model = keras.Sequential(layers)
     rng = np.random.default_rng(spec["weights_seed"])
-    model.set_weights([rng.normal(0.0, 0.5, size=w.shape).astype("float32")
-                       for w in model.get_weights()])
+    weights = []
+    for variable in model.weights:
+        value = rng.normal(0.0, 0.5, size=tuple(variable.shape))
+        if variable.name == "moving_variance":
+            value = np.exp(value)
+        weights.append(value.astype("float32"))
+    model.set_weights(weights)
     return model
+
+
+def moving_statistics(model):
+    """Positions of the non-trainable weights (BatchNormalization's moving
+    mean and variance) in `flat_weights` of `model`."""
+    positions, start = [], 0
+    for variable in model.weights:
+        size = int(np.prod(variable.shape))
+        if not variable.trainable:
+            positions += range(start, start + size)
+        start += size
+    return positions
 
 
 def make_data(spec, n_samples, data_seed):
@@ -143,7 +166,9 @@ def _scalar(value):
 def train_step(model, optimizer, n_samples, data_seed, steps=1):
     """`steps` calls of the student's ``train_step`` on one batch (eager).
 
-    Returns the loss each call returned, the weights before and after.
+    Returns the loss each call returned, the weights before and after and,
+    for a model with BatchNormalization, the positions of its moving
+    statistics among the weights (``"moving"``).
     """
     import keras
 
@@ -154,7 +179,11 @@ def train_step(model, optimizer, n_samples, data_seed, steps=1):
     initial = flat_weights(net)
     step = _module("training").train_step
     losses = [_scalar(step(net, loss_fn, opt, x, y)) for _ in range(steps)]
-    return {"losses": losses, "initial": initial, "weights": flat_weights(net)}
+    out = {"losses": losses, "initial": initial, "weights": flat_weights(net)}
+    moving = moving_statistics(net)
+    if moving:
+        out["moving"] = moving
+    return out
 
 
 def fit(model, optimizer, n_samples, data_seed, batch_size, epochs, seed, shuffle=True):

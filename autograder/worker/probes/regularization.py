@@ -313,6 +313,29 @@ def titanic_features(data_seed, head=12):
     return out
 
 
+def port_ties(rows, cases):
+    """The student's ``TitanicPreprocessor`` fitted on the CSV rows `rows`
+    with their ports replaced by those of each case (``""``: missing).
+
+    Returns, per case, the fitted ``port_mode_`` and the port columns
+    (``embarked_C``, ``embarked_Q``, ``embarked_S``) of `transform` on the
+    same rows.
+    """
+    records, _ = _titanic_records()
+    klass = importlib.import_module("dlkit.preprocessing").TitanicPreprocessor
+    results = []
+    for ports in cases:
+        chosen = [{**records[i], "Embarked": port} for i, port in zip(rows, ports, strict=True)]
+        preprocessor = klass().fit(chosen)
+        x = np.asarray(preprocessor.transform(chosen), dtype=np.float64)
+        results.append({
+            "port_mode": str(getattr(preprocessor, "port_mode_", None)),
+            "embarked": ([[_number_or_none(v) for v in row] for row in x[:, 7:10]]
+                         if x.ndim == 2 else repr(x)[:200]),
+        })
+    return results
+
+
 def _perturbed(records, splits):
     """A copy of `records` with every second validation and test row changed
     drastically (age, fare, port, class), and the positions left alone."""
@@ -441,5 +464,6 @@ PROBES = {
     "regularization.bad_arguments": bad_arguments,
     "regularization.titanic_features": titanic_features,
     "regularization.titanic_leak": titanic_leak,
+    "regularization.port_ties": port_ties,
     "regularization.titanic_gate": titanic_gate,
 }
