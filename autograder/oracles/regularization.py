@@ -6,6 +6,9 @@
 - Titanic preprocessing: the features and statistics recomputed from the CSV
   with Python's ``csv`` and ``statistics`` modules (no dlkit code but the
   given split), from the training rows only.
+- Tied ports: the port mode of rows whose most frequent ports are tied,
+  counted with ``collections.Counter`` (the alphabetically first wins), and
+  every row's one-hot port.
 - The gate: the reference passes it, without a leak, and its run is
   consistent with patience 10 (``epochs_run = best_epoch + 11`` when it
   stopped early).
@@ -206,6 +209,19 @@ def _verify_leak(check, out):
         raise OracleMismatch(f"{check.id}: the reference leaks: {out}")
 
 
+def _verify_port_ties(check, out):
+    for ports, result in zip(check.args["cases"], out, strict=True):
+        counts = collections.Counter(p for p in ports if p)
+        top = max(counts.values())
+        if sum(n == top for n in counts.values()) < 2:
+            raise OracleMismatch(f"{check.id} {ports}: no tie for the most frequent port")
+        mode = min(p for p, n in counts.items() if n == top)
+        onehot = [[float((p or mode) == port) for port in ("C", "Q", "S")] for p in ports]
+        if result != {"port_mode": mode, "embarked": onehot}:
+            raise OracleMismatch(f"{check.id} {ports}: reference {result} != oracle "
+                                 f"{mode!r}, {onehot}")
+
+
 def _verify_gate(check, out):
     from autograder.checks.regularization import GATE_THRESHOLD
 
@@ -229,6 +245,7 @@ VERIFIERS = {
     "regularization.config_roundtrip": _verify_config,
     "regularization.titanic_features": _verify_features,
     "regularization.titanic_leak": _verify_leak,
+    "regularization.port_ties": _verify_port_ties,
     "regularization.titanic_gate": _verify_gate,
 }
 
