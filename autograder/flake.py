@@ -65,18 +65,17 @@ def bugs_under_seeds(bugs, paths, seeds, pool, timeout_scale):
     reports = list(pool.map(lambda job: grade_one(
         paths[job[0].name], checks[job[0].lab], refs[job[0].lab], timeout_scale, job[1]),
         jobs))
+    gate_ids = {c.id for lab_checks in checks.values() for c in lab_checks if c.gate}
     result = {}
     for (bug, _), report in zip(jobs, reports):
         entry = result.setdefault(bug.name, {"lab": bug.lab, "full_marks": 0, "scores": [],
                                              "gates_passed": Counter()})
         entry["full_marks"] += report["score"] == report["max_score"]
         entry["scores"].append(report["score"])
-        gate_ids = {c.id for c in checks[bug.lab] if c.gate}
         for check in report["checks"]:
             if check["id"] in gate_ids and check["id"] in bug.expected_failures([check["id"]]):
                 entry["gates_passed"][check["id"]] += check["status"] == "passed"
     for entry in result.values():
-        entry["max_score"] = max(entry["scores"]) if entry["scores"] else 0
         entry["gates_passed"] = {k: v / len(seeds) for k, v in entry["gates_passed"].items()}
     return result
 
