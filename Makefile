@@ -3,9 +3,13 @@
 PYTHON ?= python3
 VENV   := .venv
 VENV_COLAB := .venv-colab
-# Colab runs Python 3.13: use it for the Colab-parity suite where this
-# machine has it, else the default interpreter (then only the packages match).
-PYTHON_COLAB ?= $(shell for p in /root/.pyenv/versions/3.13*/bin/python3.13 /usr/local/bin/python3.13 /usr/bin/python3.13; do [ -x "$$p" ] && { echo "$$p"; exit; }; done; echo $(PYTHON))
+# Colab runs Python 3.13: the Colab-parity suite uses the python3.13 found on
+# PATH (PYENV_VERSION lets a pyenv shim pick its 3.13), or
+# PYTHON_COLAB=/path/to/python3.13; with none, the default interpreter (then
+# only the packages match).
+ifndef PYTHON_COLAB
+PYTHON_COLAB := $(shell PYENV_VERSION=3.13 python3.13 -c 'import sys; print(sys.executable)' 2>/dev/null || echo $(PYTHON))
+endif
 PY     := $(VENV)/bin/python
 BUILD  := build
 LAB    ?= schedules
@@ -58,11 +62,11 @@ $(VENV_COLAB)/.installed: requirements-colab.txt requirements-dev.txt requiremen
 	touch $@
 
 demo: venv
-	$(PY) -m autograder demo
+	$(PY) -m instructor demo
 
 grade: venv
 ifeq ($(strip $(SUBMISSIONS)),)
-	$(PY) -m autograder demo --bugs-per-lab $(DEMO_BUGS) > /dev/null
+	$(PY) -m instructor demo --bugs-per-lab $(DEMO_BUGS) > /dev/null
 	$(PY) -m autograder grade $(BUILD)/demo/* --json $(BUILD)/grade/report.json --out $(BUILD)/grade
 else
 	$(PY) -m autograder grade $(SUBMISSIONS) --json $(BUILD)/grade/report.json --out $(BUILD)/grade
@@ -76,32 +80,32 @@ test-colab: venv-colab
 	$(VENV_COLAB)/bin/python -m pytest
 
 release: venv
-	$(PY) -m autograder release
+	$(PY) -m instructor release
 
 check: venv
 	$(PY) -m autograder check $(LAB)
 
 references: venv
-	$(PY) -m autograder references
+	$(PY) -m instructor references
 
 notebooks: venv
-	$(PY) -m autograder notebooks --epochs $(EPOCHS)
+	$(PY) -m instructor notebooks --epochs $(EPOCHS)
 
 lint: venv
 	$(VENV)/bin/ruff check .
 
 bench: venv
-	$(PY) -m autograder.bench
-	$(PY) -m autograder.bench_optimizers
+	$(PY) -m instructor.measure.bench_grading
+	$(PY) -m instructor.measure.bench_optimizers
 
 gates: venv
-	$(PY) -m autograder.gates --seeds $(SEEDS) $(GATES_FLAGS)
+	$(PY) -m instructor.measure.gates --seeds $(SEEDS) $(GATES_FLAGS)
 
 mutants: venv
-	$(PY) -m autograder.mutants $(MUTANTS_FLAGS)
+	$(PY) -m instructor.measure.kill_rate $(MUTANTS_FLAGS)
 
 flake-report: venv
-	$(PY) -m autograder.flake --seeds $(FLAKE_SEEDS) $(FLAKE_FLAGS)
+	$(PY) -m instructor.measure.flake --seeds $(FLAKE_SEEDS) $(FLAKE_FLAGS)
 
 clean:
 	rm -rf $(BUILD) .pytest_cache .ruff_cache

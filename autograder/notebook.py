@@ -58,6 +58,19 @@ def _reload_student_modules():
             pass
 
 
+def _in_kernel(probe, args, timeout):
+    """Runs a probe here, in the student's kernel (no worker, no time limit:
+    the student can interrupt a cell)."""
+    from autograder.core.runner import ProbeOutcome, ProbeStatus
+    from autograder.worker import probes
+
+    try:
+        return ProbeOutcome(ProbeStatus.OK, result=probes.run(probe, args))
+    except Exception as exc:  # noqa: BLE001 - shown to the student
+        return ProbeOutcome(ProbeStatus.ERROR,
+                            error={"type": type(exc).__name__, "message": str(exc)})
+
+
 def check(lab, task=None, *, quiet=False):
     """Runs the public checks of `lab` (only those of `task` if given).
 
@@ -67,35 +80,23 @@ def check(lab, task=None, *, quiet=False):
     Returns:
         ``(score, max_score)``.
     """
-    from autograder.checks import load_checks, load_references
-    from autograder.worker import probes
+    from autograder.core.catalog import load_checks, load_references
+    from autograder.core.evaluate import evaluate
 
     _reload_student_modules()
     checks = [c for c in load_checks([lab], include_hidden=False)
               if task is None or c.task == task]
     if not checks:
         raise ValueError(f"No public checks for this task. Received: lab={lab!r}, task={task!r}")
-    references = load_references(checks)
-    outputs, score, total, failed = {}, 0.0, 0.0, []
-    for c in checks:
-        if c.probe_key not in outputs:
-            try:
-                outputs[c.probe_key] = ("ok", probes.run(c.probe, c.args))
-            except Exception as exc:  # noqa: BLE001 - shown to the student
-                outputs[c.probe_key] = ("error", f"{type(exc).__name__}: {exc}")
-        kind, value = outputs[c.probe_key]
-        if kind == "ok":
-            passed, message = c.compare(references[c.id], value)
-        else:
-            passed, message = False, value
-        total += c.points
-        score += c.points if passed else 0
-        if not passed:
-            failed.append(c.id)
-        if not quiet:
-            mark = "ok  " if passed else "FAIL"
-            print(f"{mark} {c.id} ({c.points:g} pt): {message}")
+    results = evaluate(checks, load_references(checks), _in_kernel)
+    if not quiet:
+        for r in results:
+            mark = "ok  " if r.passed else "FAIL"
+            print(f"{mark} {r.check.id} ({r.check.points:g} pt): {r.message}")
+    score = sum(r.score for r in results)
+    total = sum(c.points for c in checks)
     print(f"{task or lab}: {score:g} / {total:g} points")
+    failed = [r.check.id for r in results if not r.passed]
     if failed:
         raise AssertionError(f"{len(failed)} check(s) failed: {', '.join(failed)}")
     return score, total
@@ -135,8 +136,11 @@ def _grader_report(root, lab):
     # Same student code and same checks give the same grade: re-running a
     # graded cell, or the next graded cell, costs nothing.
     digest = hashlib.sha256(lab.encode())
-    graded = [*(Path(root) / "src").rglob("*.py"), *(REPO / "autograder").rglob("*.py"),
-              *(REPO / "autograder").rglob("*.json")]
+    from autograder.core.catalog import HIDDEN
+
+    graded = [*(Path(root) / "src").rglob("*.py")]
+    for folder in (REPO / "autograder", HIDDEN):  # the checks and references it grades with
+        graded += [*folder.rglob("*.py"), *folder.rglob("*.json")]
     for path in sorted(p for p in graded if "__pycache__" not in p.parts):
         digest.update(path.as_posix().encode() + path.read_bytes())
     key = digest.hexdigest()[:24]
@@ -172,7 +176,7 @@ def graded_score(lab, task):
     report = _grader_report(root, lab)
     if report is None:
         return 0.0
-    from autograder.checks import load_checks
+    from autograder.core.catalog import load_checks
 
     ids = {c.id for c in load_checks([lab]) if c.task == task}
     return float(sum(c["score"] for c in report["checks"] if c["id"] in ids))

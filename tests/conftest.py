@@ -7,7 +7,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
 @pytest.fixture(scope="session")
 def demo_submissions(tmp_path_factory):
-    from autograder.demo import build_demo
+    from instructor.demo import build_demo
 
     return build_demo(tmp_path_factory.mktemp("demo"))
 
@@ -24,9 +24,9 @@ def demo_report(demo_submissions):
     """
     from concurrent.futures import ThreadPoolExecutor
 
-    from autograder.checks import load_checks, load_references
-    from autograder.demo import BUGS
-    from autograder.grading import grade_one
+    from autograder.core.catalog import load_checks, load_references
+    from autograder.core.grading import grade_one
+    from instructor.demo import BUGS
 
     by_name = {path.name.removesuffix(".zip"): path for path in demo_submissions}
     every_check = load_checks()

@@ -7,9 +7,9 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.oracles.schedules import keras_schedule, smith_cyclic
 from autograder.worker.probes.schedules import scripted_hooks
 from dlkit import callbacks
+from instructor.oracles.schedules import keras_schedule, smith_cyclic
 
 
 def test_lecture_table_inverse_time_decay():

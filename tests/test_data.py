@@ -96,7 +96,7 @@ def test_minibatches_cover_every_index_once_with_the_partial_batch(n, b):
 
 
 def test_minibatch_order_is_the_documented_permutation():
-    from autograder.oracles.iris_basics import documented_batches
+    from instructor.oracles.iris_basics import documented_batches
 
     for n, b, seed in [(10, 4, 3), (23, 5, 17), (201, 5, 0)]:
         order = np.random.default_rng(seed).permutation(n)
@@ -134,6 +134,6 @@ def test_minibatch_indices_yields_integer_arrays_and_validates():
 
 def test_lecture_examples_on_the_reference():
     from autograder import REPO
-    from autograder.oracles.iris_basics import verify_lecture_examples
+    from instructor.oracles.iris_basics import verify_lecture_examples
 
     assert verify_lecture_examples(REPO / "src") == 3

@@ -8,13 +8,13 @@ import keras
 import numpy as np
 import pytest
 
-from autograder.oracles.regularization import keras_run
 from autograder.worker.probes.regularization import (
     _marker_model,
     _overfitting_data,
     run_sequence,
 )
 from dlkit.callbacks import EarlyStopping
+from instructor.oracles.regularization import keras_run
 
 
 def ours(kwargs, values):

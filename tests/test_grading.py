@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from autograder.checks import load_checks
-from autograder.demo import BUGS
-from autograder.report import write_reports
+from autograder.core.catalog import load_checks
+from autograder.reports import write_reports
+from instructor.demo import BUGS
 
 STATUSES = {"passed", "failed", "error", "timeout"}
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from autograder.oracles.losses import finite_difference
 from autograder.worker.probes.losses import make_inputs
 from dlkit import losses
+from instructor.oracles.losses import finite_difference
 
 # (class, kwargs, input kinds on random data, edge kinds)
 CONFIGS = [

@@ -1,15 +1,15 @@
 """The extra mutants of ``make mutants`` are well formed (no grading here:
-``python -m autograder.mutants`` grades them)."""
+``python -m instructor.measure.kill_rate`` grades them)."""
 
 import ast
 
 import pytest
 
 from autograder import REPO
-from autograder.checks import LABS
-from autograder.demo import BUGS
-from autograder.demo.mutants import EQUIVALENT, MUTANTS
-from autograder.mutants import summarize, verdict
+from autograder.core.catalog import LABS
+from instructor.demo import BUGS
+from instructor.demo.mutants import EQUIVALENT, MUTANTS
+from instructor.measure.kill_rate import summarize, verdict
 
 
 def test_names_are_unique_and_prefixed():

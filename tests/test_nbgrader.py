@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import nbformat
 import pytest
 
-from autograder import nbgrader_course
-from autograder.checks import LABS
-from autograder.demo import BUGS
+from autograder.core.catalog import LABS
+from instructor import nbgrader_course
+from instructor.demo import BUGS
 
 PARTIAL_CREDIT_LAB = "schedules"
 

@@ -5,7 +5,7 @@ tests/test_nbgrader.py; ``make notebooks`` runs them outside nbgrader.)"""
 import nbformat
 
 from autograder import REPO
-from autograder.checks import LABS, load_checks
+from autograder.core.catalog import LABS, load_checks
 
 NOTEBOOKS = sorted((REPO / "labs").glob("*.ipynb"))
 

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from autograder.oracles.optimizers import numpy_clip, numpy_steps
 from autograder.worker.probes.optimizers import (
     run_options,
     run_save_load,
@@ -16,6 +15,7 @@ from autograder.worker.probes.optimizers import (
     run_trajectory,
 )
 from dlkit import callbacks, optimizers
+from instructor.oracles.optimizers import numpy_clip, numpy_steps
 
 CONFIGS = [
     ("SGD", {"learning_rate": 0.1}),

@@ -5,10 +5,10 @@ leak), and its errors."""
 import numpy as np
 import pytest
 
-from autograder.oracles.regularization import titanic_oracle
 from autograder.worker.probes.regularization import port_ties, titanic_features, titanic_leak
 from dlkit import data
 from dlkit.preprocessing import TitanicPreprocessor, preprocess_titanic
+from instructor.oracles.regularization import titanic_oracle
 
 RECORDS = data._parse_titanic(data._read_verified("titanic.csv", data.TITANIC_SHA256))
 LABELS = np.array([float(r["Survived"]) for r in RECORDS], dtype=np.float32)

@@ -6,8 +6,8 @@ import json
 import pytest
 
 from autograder import REPO, references
-from autograder.checks import LABS, references_path
-from autograder.oracles import oracle_module
+from autograder.core.catalog import LABS, references_path
+from instructor.oracles import oracle_module
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,17 @@
 """The student release: stubs, notebooks from nbgrader, and the leak check."""
 
 import json
+import os
+import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from autograder import REPO
-from autograder.release import LeakError, build_release, leak_check, strip_solutions
+from instructor.release import LeakError, build_release, leak_check, strip_solutions
 
 SAMPLE = '''class A:
     def f(self, x):
@@ -42,8 +47,10 @@ def test_release_has_stubs_public_checks_and_clean_notebooks(release):
     text = (release / "src" / "dlkit" / "callbacks.py").read_text()
     assert text.count("raise NotImplementedError(") >= 11
     assert (release / "autograder" / "checks" / "schedules.py").is_file()
-    assert not (release / "autograder" / "hidden").exists()
+    assert not (release / "instructor").exists()
     assert not (release / "tests").exists()
+    assert sorted(p.name for p in release.iterdir()) == [
+        "Makefile", "README.md", "autograder", "datasets", "labs", "requirements.txt", "src"]
     nb = json.loads((release / "labs" / "schedules.ipynb").read_text())
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
     assert (release / "Makefile").read_text().count("check:") == 1
@@ -53,10 +60,12 @@ def test_release_has_stubs_public_checks_and_clean_notebooks(release):
     lambda r: shutil.copy(REPO / "src/dlkit/callbacks.py", r / "src/dlkit/callbacks.py"),
     lambda r: (r / "src/dlkit/__pycache__").mkdir(),
     lambda r: (r / "autograder/leftover.py").write_text("# ### BEGIN HIDDEN TESTS\n"),
-    lambda r: shutil.copytree(REPO / "autograder/hidden", r / "autograder/hidden"),
+    lambda r: shutil.copytree(REPO / "instructor/hidden", r / "autograder/hidden"),
+    lambda r: shutil.copytree(REPO / "instructor/demo/bugs", r / "instructor/demo/bugs"),
     lambda r: (r / "notes.txt").write_text("schedules.step_decay_hidden.rates"),
     lambda r: _add_output(r / "labs" / "schedules.ipynb"),
-], ids=["solution", "pycache", "marker", "hidden-folder", "hidden-id", "notebook-output"])
+], ids=["solution", "pycache", "marker", "hidden-folder", "instructor-folder", "hidden-id",
+     "notebook-output"])
 def test_leak_check_catches_planted_leaks(release, tmp_path, plant):
     copy = tmp_path / "copy"
     shutil.copytree(release, copy)
@@ -72,3 +81,44 @@ def _add_output(path):
     cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "hi"}]
     nb["metadata"]["widgets"] = {}
     path.write_text(json.dumps(nb))
+
+
+def _run(release, *command):
+    """Runs `command` in the release folder in a fresh process that sees
+    nothing of this repository (no PYTHONPATH)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    done = subprocess.run(command, cwd=release, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=600)
+    return done.returncode, done.stdout
+
+
+def test_every_command_of_the_student_copy_works_there(release):
+    python = sys.executable
+    for args in ([], ["check"], ["grade"]):
+        code, out = _run(release, python, "-m", "autograder", *args, "--help")
+        assert code == 0 and "usage: python -m autograder" in out, out
+    # A real check on the starter: every check fails with the stub's hint,
+    # and the exit status says so.
+    code, out = _run(release, python, "-m", "autograder", "check", "schedules")
+    assert code == 1 and "NotImplementedError" in out and "\nscore 0 / " in out, out[-2000:]
+    assert "Traceback" not in out, out[-2000:]
+    # The student Makefile, with this suite's environment as its venv.
+    venv = Path(python).parent.parent
+    code, out = _run(release, "make", "help")
+    assert code == 0 and "make check LAB=" in out, out
+    code, out = _run(release, "make", "check", "LAB=iris_basics", f"VENV={venv}",
+                     "-o", f"{venv}/.installed")
+    assert code != 0 and "\nscore 0 / " in out and "Traceback" not in out, out[-2000:]
+    # The instructor's tools are not there.
+    code, out = _run(release, python, "-m", "instructor", "--help")
+    assert code != 0 and "No module named instructor" in out, out
+
+
+def test_the_student_readme_names_only_commands_that_exist(release):
+    readme = (release / "README.md").read_text()
+    commands = set(re.findall(r"^(make \w+|python -m \w+ \w+)", readme, re.MULTILINE))
+    commands |= set(re.findall(r"`(make \w+|python -m \w+ \w+)[^`]*`", readme))
+    assert commands == {"make check", "python -m autograder check"}, commands
+    assert "make grade" not in readme and "make test" not in readme
+    assert "instructor" not in readme.lower().replace("your instructor", "")

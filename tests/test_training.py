@@ -7,8 +7,6 @@ import numpy as np
 import pytest
 
 from autograder.checks.iris_basics import GATE_ACCURACY
-from autograder.oracles import OracleMismatch
-from autograder.oracles import iris_basics as oracle
 from autograder.worker.probes.iris_basics import (
     build_model,
     fit,
@@ -18,6 +16,8 @@ from autograder.worker.probes.iris_basics import (
     trained_iris,
 )
 from dlkit import training
+from instructor.oracles import OracleMismatch
+from instructor.oracles import iris_basics as oracle
 
 MLP = {"inputs": 4, "layers": [[5, "tanh"], [3, "softmax"]], "weights_seed": 0}
 CCE = keras.losses.CategoricalCrossentropy

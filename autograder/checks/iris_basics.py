@@ -11,15 +11,17 @@ call them with other sizes, seeds and labels.
 import math
 from functools import partial
 
-from autograder import compare
-from autograder.checks import Check
+from autograder.core import compare
+from autograder.core.catalog import Check
 
 LAB = "iris_basics"
+# The notebook's tasks in order; a check id's second part names one (see core/catalog.py).
+TASKS = ("iterations", "minibatches", "training", "metrics")
 
 # The gate: test accuracy of the lecture's Iris MLP trained with the
 # student's fit_loop (Adam, categorical cross-entropy) on the 30 test
 # flowers, at least 24 of 30. Chosen from measurement (`python -m
-# autograder.gates --lab iris_basics`): over seeds 0-99 the reference scored
+# instructor.measure.gates --lab iris_basics`): over seeds 0-99 the reference scored
 # 0.900-1.000 on the public gate and 0.967-1.000 on the hidden one (never
 # below 0.8); over 100 seeds a loop that never applies the gradients scored
 # at most 0.667, gradient ascent at most 0.333, labels shuffled apart from
@@ -69,7 +71,7 @@ def iteration_checks(name, cases, *, hidden=False, points=2, epochs=None, bad=()
     if epochs is not None:
         args["epochs"] = epochs
     checks = [
-        Check(f"{LAB}.iterations.{name}", LAB, "iterations", points, "iris_basics.iterations",
+        Check(f"{LAB}.iterations.{name}", points, "iris_basics.iterations",
               args, partial(_iterations, cases=cases, lecture_epochs=epochs),
               title or f"iterations_per_epoch on {len(cases)} cases", hidden),
     ]
@@ -78,7 +80,7 @@ def iteration_checks(name, cases, *, hidden=False, points=2, epochs=None, bad=()
         valid = {"n_samples": 10, "batch_size": 3}
         kwargs = [{**valid, arg: value} for arg, value in bad]
         checks.append(
-            Check(f"{LAB}.iterations.errors{suffix}", LAB, "iterations", 1,
+            Check(f"{LAB}.iterations.errors{suffix}", 1,
                   "iris_basics.iteration_errors", {"cases": kwargs},
                   partial(compare.value_errors, arguments=list(bad), function="iterations_per_epoch"),
                   "iterations_per_epoch: bad arguments raise ValueError naming the argument",
@@ -193,7 +195,7 @@ def minibatch_checks(n_samples, batch_size, seed, epochs, *, suffix="", hidden=F
         ("per_epoch", _per_epoch,
          f"{title}: a Generator as seed gives a new permutation every epoch"),
     ]
-    return [Check(f"{LAB}.minibatches.{what}{suffix}", LAB, "minibatches", p,
+    return [Check(f"{LAB}.minibatches.{what}{suffix}", p,
                   "iris_basics.minibatches", args, fn, description, hidden)
             for (what, fn, description), p in zip(specs, points) if p]
 
@@ -289,11 +291,11 @@ def step_checks(model, optimizer, n_samples, data_seed, steps, *, suffix, points
                 title, loss_points=0):
     args = {"model": model, "optimizer": optimizer, "n_samples": n_samples,
             "data_seed": data_seed, "steps": steps}
-    checks = [Check(f"{LAB}.training.train_step{suffix}", LAB, "training", points,
+    checks = [Check(f"{LAB}.training.train_step{suffix}", points,
                     "iris_basics.train_step", args, _weights,
                     f"train_step: weights after {title} equal Keras's train_on_batch", hidden)]
     if loss_points:
-        checks.append(Check(f"{LAB}.training.train_step_loss{suffix}", LAB, "training",
+        checks.append(Check(f"{LAB}.training.train_step_loss{suffix}",
                             loss_points, "iris_basics.train_step", args, _step_losses,
                             "train_step returns the batch loss before the update", hidden))
     return checks
@@ -306,7 +308,7 @@ def training_mode_check(model, optimizer, n_samples, data_seed, steps, *, suffix
     losses and all weights (moving statistics included) against Keras."""
     args = {"model": model, "optimizer": optimizer, "n_samples": n_samples,
             "data_seed": data_seed, "steps": steps}
-    return Check(f"{LAB}.training.train_step{suffix}", LAB, "training", points,
+    return Check(f"{LAB}.training.train_step{suffix}", points,
                  "iris_basics.train_step", args, _training_mode,
                  f"train_step in training mode: losses and weights after {title} equal "
                  "Keras's train_on_batch", hidden)
@@ -317,7 +319,7 @@ def fit_check(name, model, optimizer, n_samples, data_seed, batch_size, epochs, 
     args = {"model": model, "optimizer": optimizer, "n_samples": n_samples,
             "data_seed": data_seed, "batch_size": batch_size, "epochs": epochs, "seed": seed,
             "shuffle": shuffle}
-    return Check(f"{LAB}.training.{name}", LAB, "training", points, "iris_basics.fit", args,
+    return Check(f"{LAB}.training.{name}", points, "iris_basics.fit", args,
                  _fit, title or f"fit_loop: {n_samples} samples, batch_size={batch_size}, "
                  f"{epochs} epochs, seed={seed}: epoch losses and final weights", hidden)
 
@@ -339,7 +341,7 @@ def _gate(expected, got, threshold, epochs):
 
 def gate_check(name, seed, epochs, batch_size, learning_rate, *, points, hidden=False,
                threshold=GATE_ACCURACY):
-    return Check(f"{LAB}.training.{name}", LAB, "training", points, "iris_basics.trained_iris",
+    return Check(f"{LAB}.training.{name}", points, "iris_basics.trained_iris",
                  {"seed": seed, "epochs": epochs, "batch_size": batch_size,
                   "learning_rate": learning_rate},
                  partial(_gate, threshold=threshold, epochs=epochs),
@@ -415,7 +417,7 @@ def metric_checks(case, y_true, y_pred, n_classes, *, points, hidden=False, suff
         args = {"name": name, "y_true": list(y_true), "y_pred": list(y_pred)}
         if what != "accuracy":
             args["n_classes"] = n_classes
-        checks.append(Check(f"{LAB}.metrics.{what}{suffix}", LAB, "metrics", p,
+        checks.append(Check(f"{LAB}.metrics.{what}{suffix}", p,
                             "iris_basics.metric", args, compares[what],
                             f"{name}: {case}, against scikit-learn", hidden))
     return checks
@@ -440,7 +442,7 @@ CHECKS = [
                       bad=[("n_samples", -1), ("batch_size", 0), ("batch_size", 2.5),
                            ("batch_size", -4)]),
     *minibatch_checks(10, 4, seed=3, epochs=3),
-    Check(f"{LAB}.minibatches.no_shuffle", LAB, "minibatches", 1, "iris_basics.minibatches",
+    Check(f"{LAB}.minibatches.no_shuffle", 1, "iris_basics.minibatches",
           {"n_samples": 10, "batch_size": 3, "seed": 0, "shuffle": False, "epochs": 1},
           _no_shuffle, "minibatch_indices(10, 3, shuffle=False): indices in order"),
     *step_checks(SOFTMAX_REGRESSION, {"name": "SGD", "kwargs": {"learning_rate": 0.5}},

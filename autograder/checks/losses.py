@@ -10,10 +10,12 @@ from functools import partial
 
 import numpy as np
 
-from autograder import compare
-from autograder.checks import Check
+from autograder.core import compare
+from autograder.core.catalog import Check
 
 LAB = "losses"
+# The notebook's tasks in order; a check id's second part names one (see core/catalog.py).
+TASKS = ("activations", "softmax", "regression", "binary", "categorical", "hinge_kl", "output_choices", "iris_training")
 
 # What each input kind of the probes holds (autograder/worker/probes/losses.py).
 KINDS = {
@@ -101,7 +103,7 @@ def activation_checks(name, kwargs=None, *, xs=ACTIVATION_X, hidden=False, suffi
     for fn, what in ((name, "values"), (f"{name}_derivative", "derivative")):
         title = f"{fn}(x{', ' + args if args else ''})"
         checks.append(Check(
-            f"{LAB}.activations.{name}.{what}{suffix}", LAB, "activations", points,
+            f"{LAB}.activations.{name}.{what}{suffix}", points,
             "losses.activation", {"fn": fn, "xs": xs, "kwargs": kwargs},
             partial(_activation, what=title), f"{title} on fixed arrays", hidden))
     return checks
@@ -114,7 +116,7 @@ def _softmax(expected, got, title):
 
 def softmax_checks(what, xs, axis=-1, *, hidden=False, suffix="", points=1, title=""):
     title = title or f"softmax(x, axis={axis})"
-    return [Check(f"{LAB}.softmax.{what}{suffix}", LAB, "softmax", points, "losses.softmax",
+    return [Check(f"{LAB}.softmax.{what}{suffix}", points, "losses.softmax",
                   {"xs": xs, "axis": axis}, partial(_softmax, title=title), title, hidden)]
 
 
@@ -213,32 +215,32 @@ def loss_checks(task, name, cls, kwargs, *, cases, edge=(), gradients=(), save_l
     prefix = f"{LAB}.{task}.{name}"
     args = ", ".join(f"{k}={v!r}" for k, v in kwargs.items())
     title = f"{cls}({args})"
-    checks = [Check(f"{prefix}.values", LAB, task, points, "losses.loss_values",
+    checks = [Check(f"{prefix}.values", points, "losses.loss_values",
                     {"cls": cls, "kwargs": kwargs, "cases": list(cases)},
                     partial(_values, cases=list(cases)),
                     f"{title}: per-sample losses and their mean on random inputs", hidden)]
     if edge:
-        checks.append(Check(f"{prefix}.edge", LAB, task, 1, "losses.loss_values",
+        checks.append(Check(f"{prefix}.edge", 1, "losses.loss_values",
                             {"cls": cls, "kwargs": kwargs, "cases": list(edge)},
                             partial(_values, cases=list(edge)),
                             f"{title}: finite, right values on edge cases "
                             f"({'; '.join(case_title(c) for c in edge)})", hidden))
     if gradients:
-        checks.append(Check(f"{prefix}.gradients", LAB, task, points, "losses.loss_gradients",
+        checks.append(Check(f"{prefix}.gradients", points, "losses.loss_gradients",
                             {"cls": cls, "kwargs": kwargs, "cases": list(gradients)},
                             partial(_gradients, cases=list(gradients)),
                             f"{title}: GradientTape gradient with respect to y_pred", hidden))
     if config:
-        checks.append(Check(f"{prefix}.config", LAB, task, 1, "losses.config_roundtrip",
+        checks.append(Check(f"{prefix}.config", 1, "losses.config_roundtrip",
                             {"cls": cls, "kwargs": kwargs, "case": cases[0]}, _config,
                             f"{title}: get_config() round trip and Keras registration", hidden))
     if save_load:
-        checks.append(Check(f"{prefix}.save_load", LAB, task, 1, "losses.save_load",
+        checks.append(Check(f"{prefix}.save_load", 1, "losses.save_load",
                             {"cls": cls, "kwargs": kwargs, "problem": save_load}, _save_load,
                             f"{title}: a model compiled with it trains, saves to .keras and "
                             "loads", hidden))
     if bad:
-        checks.append(Check(f"{prefix}.errors", LAB, task, 1, "losses.bad_arguments",
+        checks.append(Check(f"{prefix}.errors", 1, "losses.bad_arguments",
                             {"cls": cls, "cases": [{**kwargs, k: v} for k, v in bad]},
                             partial(compare.value_errors, arguments=list(bad)),
                             f"{cls}: bad arguments raise ValueError naming the argument", hidden))
@@ -288,7 +290,7 @@ GATE_ARGS = {"epochs": 20, "batch_size": 16, "learning_rate": 0.01}
 
 
 def gate_check(seed, *, hidden=False, suffix="", points=4):
-    return Check(f"{LAB}.iris_training.gate{suffix}", LAB, "iris_training", points,
+    return Check(f"{LAB}.iris_training.gate{suffix}", points,
                  "losses.iris_gate", {"seed": seed, **GATE_ARGS}, _gate,
                  f"the Iris MLP trained with your CategoricalCrossentropy (Adam, seed {seed}, "
                  f"{GATE_ARGS['epochs']} epochs) reaches test accuracy >= {GATE_THRESHOLD:g}",
@@ -386,7 +388,7 @@ CHECKS = [
                  gradients=[case("distributions", (5, 3), 74),
                             case("distributions_edge", (4, 3), 75)]),
     # Task 7: which output layer and loss (the answers are graded by hidden checks).
-    Check(f"{LAB}.output_choices.format", LAB, "output_choices", 1,
+    Check(f"{LAB}.output_choices.format", 1,
           "losses.output_choices_format", {}, _choices_format,
           "output_choices() answers all four problems with an (activation, loss) pair"),
     # Task 8: the Iris MLP trained with your loss.

@@ -8,10 +8,12 @@ call them with other hyperparameters, shapes and vectors.
 import math
 from functools import partial
 
-from autograder import compare
-from autograder.checks import Check
+from autograder.core import compare
+from autograder.core.catalog import Check
 
 LAB = "optimizers"
+# The notebook's tasks in order; a check id's second part names one (see core/catalog.py).
+TASKS = ("sgd", "adagrad", "rmsprop", "adam", "clipping")
 
 # The variables of the trajectory checks: [shape, dtype] pairs.
 SHAPES = [[[], "float32"], [[2, 2], "float32"], [[3], "float64"], [[1, 2, 1], "float64"]]
@@ -237,35 +239,35 @@ def optimizer_checks(task, cls, kwargs, *, hand, shapes=SHAPES, steps=STEPS, see
     hand_args = {"cls": cls, **hand}
     shown = ", ".join(f"{dtype} {tuple(shape)}" for shape, dtype in shapes)
     checks = [
-        Check(f"{prefix}.hand_step", LAB, task, 1 if hidden else 2, "optimizers.hand_steps",
+        Check(f"{prefix}.hand_step", 1 if hidden else 2, "optimizers.hand_steps",
               hand_args, _hand,
               f"{hand_title}: w = {hand['initial']} after {len(hand['gradients'])} step(s) "
               f"with gradients {hand['gradients']}", hidden),
-        Check(f"{prefix}.trajectory", LAB, task, 2 if hidden else 3, "optimizers.trajectory",
+        Check(f"{prefix}.trajectory", 2 if hidden else 3, "optimizers.trajectory",
               traj, _trajectory,
               f"{title}: weights ({shown}) over {steps} compiled steps equal Keras's", hidden),
-        Check(f"{prefix}.slots", LAB, task, 1, "optimizers.trajectory", traj, _slots,
+        Check(f"{prefix}.slots", 1, "optimizers.trajectory", traj, _slots,
               f"{title}: slot variables and iterations after {steps} steps", hidden),
     ]
     if not full:
         return checks
     checks += [
-        Check(f"{prefix}.options", LAB, task, 2, "optimizers.options",
+        Check(f"{prefix}.options", 2, "optimizers.options",
               {"cls": cls, "kwargs": kwargs, "steps": 12},
               partial(_options, titles=OPTION_TITLES),
               f"{title} with clipnorm, clipvalue, global_clipnorm, a LearningRateSchedule "
               "and a rate changed between steps", hidden),
-        Check(f"{prefix}.config", LAB, task, 1, "optimizers.config_roundtrip",
+        Check(f"{prefix}.config", 1, "optimizers.config_roundtrip",
               {"cls": cls, "kwargs": kwargs, "steps": 4}, _config,
               f"{title}: get_config() round trip and Keras registration", hidden),
-        Check(f"{prefix}.save_load", LAB, task, 1, "optimizers.save_load",
+        Check(f"{prefix}.save_load", 1, "optimizers.save_load",
               {"cls": cls, "kwargs": kwargs, "steps": 6, "more_steps": 3}, _save_load,
               f"{title}: a model trained with it saves to .keras and resumes identically",
               hidden),
     ]
     if bad:
         cases = [{**kwargs, name: value} for name, value in bad]
-        checks.append(Check(f"{prefix}.errors", LAB, task, 1, "optimizers.bad_arguments",
+        checks.append(Check(f"{prefix}.errors", 1, "optimizers.bad_arguments",
                             {"cls": cls, "kwargs": kwargs, "cases": cases},
                             partial(compare.value_errors, arguments=list(bad)),
                             f"{cls}: bad arguments raise ValueError naming the argument",
@@ -296,7 +298,7 @@ def gate_check(task, cls, kwargs, *, data, threshold, epochs, suffix="", seed=0,
     probe = f"optimizers.{data}_gate"
     what = f"{'Iris MLP' if data == 'iris' else 'Titanic MLP'} trained {epochs} epochs with " \
            f"{_title(cls, kwargs)}"
-    return Check(f"{LAB}.{task}{suffix}.{data}_gate", LAB, task, points, probe,
+    return Check(f"{LAB}.{task}{suffix}.{data}_gate", points, probe,
                  {"cls": cls, "kwargs": kwargs, "seed": seed, "epochs": epochs},
                  partial(_gate, metric="test_accuracy", threshold=threshold, what=what),
                  f"{what}: test accuracy >= {threshold}", hidden, timeout=120, gate=True)
@@ -344,20 +346,20 @@ def _clip(expected, got, cases):
 def clip_checks(cases, *, hidden=False, suffix="", bad=(), traced=True):
     prefix = f"{LAB}.clipping{suffix}"
     checks = [
-        Check(f"{prefix}.clip_by_norm", LAB, "clipping", 1 if hidden else 3,
+        Check(f"{prefix}.clip_by_norm", 1 if hidden else 3,
               "optimizers.clip_cases", {"cases": cases}, partial(_clip, cases=cases),
               f"clip_by_norm on {len(cases)} gradients: norm above, below and equal to max_norm",
               hidden),
     ]
     if traced:
         checks.append(Check(
-            f"{prefix}.traced", LAB, "clipping", 1, "optimizers.clip_cases",
+            f"{prefix}.traced", 1, "optimizers.clip_cases",
             {"cases": cases, "traced": True}, partial(_clip, cases=cases),
             "clip_by_norm traced inside a tf.function without autograph (no Python if on a "
             "tensor: it must run in a compiled step)", hidden))
     if bad:
         checks.append(Check(
-            f"{prefix}.errors", LAB, "clipping", 1, "optimizers.clip_bad_arguments",
+            f"{prefix}.errors", 1, "optimizers.clip_bad_arguments",
             {"good": cases[0], "cases": list(bad)}, partial(compare.value_errors, arguments=[("max_norm", v) for v in bad]),
             "clip_by_norm: max_norm <= 0 raises ValueError naming the argument", hidden))
     return checks

@@ -10,14 +10,16 @@ trained with both). The builders below are reused by the hidden variants.
 import math
 from functools import partial
 
-from autograder import compare
-from autograder.checks import Check
+from autograder.core import compare
+from autograder.core.catalog import Check
 
 LAB = "regularization"
+# The notebook's tasks in order; a check id's second part names one (see core/catalog.py).
+TASKS = ("preprocessing", "early_stopping", "titanic")
 
 # The gate: test accuracy of the Titanic MLP (Adam(0.003), batch size 64, at most 60
 # epochs, EarlyStopping(patience=10, restore_best_weights=True)) on a fixed split. Chosen from
-# `python -m autograder.gates --lab regularization`: the reference's lowest
+# `python -m instructor.measure.gates --lab regularization`: the reference's lowest
 # test accuracy over the measured seeds is above it, and the broken
 # solutions (rows out of order, an untrained or one-class model, leaky
 # preprocessing) stay below it or are refused.
@@ -141,12 +143,12 @@ def _config(expected, got):
 
 
 def scripted_check(task, what, cases, points, description, hidden=False):
-    return Check(f"{LAB}.{task}.{what}", LAB, task, points, "regularization.scripted_stopping",
+    return Check(f"{LAB}.{task}.{what}", points, "regularization.scripted_stopping",
                  {"cases": cases}, partial(_scripted, cases=cases), description, hidden)
 
 
 def fit_check(what, kwargs, epochs, seed, learning_rate, points=2, hidden=False):
-    return Check(f"{LAB}.early_stopping.{what}", LAB, "early_stopping", points,
+    return Check(f"{LAB}.early_stopping.{what}", points,
                  "regularization.fit_restore",
                  {"kwargs": kwargs, "epochs": epochs, "seed": seed,
                   "learning_rate": learning_rate},
@@ -155,7 +157,7 @@ def fit_check(what, kwargs, epochs, seed, learning_rate, points=2, hidden=False)
 
 
 def reuse_check(what, kwargs, sequences, points=1, hidden=False):
-    return Check(f"{LAB}.early_stopping.{what}", LAB, "early_stopping", points,
+    return Check(f"{LAB}.early_stopping.{what}", points,
                  "regularization.reused_instance", {"kwargs": kwargs, "sequences": sequences},
                  partial(_reused, kwargs=kwargs, sequences=sequences),
                  f"{describe(kwargs)}: one instance used for {len(sequences)} trainings", hidden)
@@ -283,7 +285,7 @@ def port_tie_check(rows, cases, *, suffix="", hidden=False, points=1):
     """``<lab>.preprocessing<suffix>.port_mode_tie``: `TitanicPreprocessor`
     fitted on the CSV rows `rows` with the ports of each case, tied for the
     most frequent."""
-    return Check(f"{LAB}.preprocessing{suffix}.port_mode_tie", LAB, "preprocessing", points,
+    return Check(f"{LAB}.preprocessing{suffix}.port_mode_tie", points,
                  "regularization.port_ties", {"rows": list(rows), "cases": cases},
                  partial(_port_ties, cases=cases),
                  f"port_mode_ of {len(rows)} rows whose most frequent ports are tied is the "
@@ -295,15 +297,15 @@ def preprocessing_checks(data_seed, suffix="", hidden=False, leak_seed=None):
     prefix = f"{LAB}.{task}{suffix}"
     features = {"data_seed": data_seed, "head": 12}
     checks = [
-        Check(f"{prefix}.features", LAB, task, 3, "regularization.titanic_features", features,
+        Check(f"{prefix}.features", 3, "regularization.titanic_features", features,
               _features, f"Titanic features of split seed {data_seed} equal the reference "
                          "(order, imputation, encoding, scaling; float32, no NaN)", hidden),
-        Check(f"{prefix}.statistics", LAB, task, 2, "regularization.titanic_features", features,
+        Check(f"{prefix}.statistics", 2, "regularization.titanic_features", features,
               _statistics, f"the fitted statistics of split seed {data_seed} are those of the "
                            "training rows alone", hidden),
     ]
     if leak_seed is not None:
-        checks.append(Check(f"{prefix}.no_leak", LAB, task, 3, "regularization.titanic_leak",
+        checks.append(Check(f"{prefix}.no_leak", 3, "regularization.titanic_leak",
                             {"data_seed": leak_seed}, _no_leak,
                             "perturbing validation and test rows changes neither the fitted "
                             "statistics nor any other row's features", hidden))
@@ -332,7 +334,7 @@ def _gate(expected, got, threshold=GATE_THRESHOLD):
 
 
 def gate_check(seed, data_seed, suffix="", hidden=False, points=4):
-    return Check(f"{LAB}.titanic{suffix}.test_accuracy", LAB, "titanic", points,
+    return Check(f"{LAB}.titanic{suffix}.test_accuracy", points,
                  "regularization.titanic_gate", {"seed": seed, "data_seed": data_seed},
                  _gate, f"Titanic test accuracy >= {GATE_THRESHOLD} with your preprocessing and "
                         f"EarlyStopping (split seed {data_seed}, training seed {seed})",
@@ -430,14 +432,14 @@ CHECKS = [
                 [[0.5, 0.6, 0.7], [0.9, 0.8, 0.7, 0.75, 0.8]]),
     fit_check("fit", {"patience": 3, "min_delta": 0.001, "restore_best_weights": True},
               epochs=60, seed=1, learning_rate=0.02),
-    Check(f"{LAB}.early_stopping.config", LAB, "early_stopping", 1,
+    Check(f"{LAB}.early_stopping.config", 1,
           "regularization.config_roundtrip",
           {"kwargs": {"monitor": "val_accuracy", "min_delta": 0.01, "patience": 2,
                       "mode": "max", "baseline": 0.5, "restore_best_weights": True,
                       "start_from_epoch": 1},
            "sequence": [0.4, 0.6, 0.65, 0.62, 0.64, 0.7]},
           _config, "get_config() round trip and Keras registration"),
-    Check(f"{LAB}.early_stopping.errors", LAB, "early_stopping", 1,
+    Check(f"{LAB}.early_stopping.errors", 1,
           "regularization.bad_arguments",
           {"cases": [{"patience": -1}, {"patience": 1.5}, {"mode": "maximum"},
                      {"min_delta": -0.1}, {"start_from_epoch": -2}, {"baseline": "high"}]},

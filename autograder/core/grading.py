@@ -1,0 +1,69 @@
+"""Grades submissions: runs each check's probe in the submission's worker and
+compares the output with the reference output, here, outside the worker."""
+
+import os
+import traceback
+from concurrent.futures import ThreadPoolExecutor
+
+from autograder.core.catalog import LABS, load_checks, load_references
+from autograder.core.evaluate import CheckResult, evaluate
+from autograder.core.runner import WorkerSession
+from autograder.core.submissions import SubmissionError, open_submission, submission_name
+
+IMPORT_TIMEOUT = 60.0  # seconds a fresh worker may take to import the student's package
+
+
+def grade_checks(src, checks, references, timeout_scale=1.0, seed=0):
+    """Runs `checks` against the package in `src`; returns `CheckResult`s.
+
+    `seed` seeds the worker's global random state and shifts the gates'
+    training seeds (see `evaluate.probe_args`); grading uses 0,
+    ``make flake-report`` many."""
+    session = WorkerSession(src, import_timeout=IMPORT_TIMEOUT * timeout_scale, seed=seed)
+    try:
+        return evaluate(checks, references, session.call, seed=seed,
+                        timeout_scale=timeout_scale)
+    finally:
+        session.close()
+
+
+def submission_report(name, results):
+    """The report of one submission: ``{"submission", "score", "max_score",
+    "checks"}`` with one row per `CheckResult`."""
+    rows = [r.as_dict() for r in results]
+    return {
+        "submission": name,
+        "score": round(sum(r["score"] for r in rows), 4),
+        "max_score": round(sum(r["max_score"] for r in rows), 4),
+        "checks": rows,
+    }
+
+
+def grade_one(path, checks, references, timeout_scale=1.0, seed=0):
+    name = submission_name(path)
+    try:
+        submission = open_submission(path)
+    except SubmissionError as exc:
+        results = [CheckResult.error(c, str(exc)) for c in checks]
+    else:
+        try:
+            results = grade_checks(submission.src, checks, references, timeout_scale, seed)
+        except Exception:  # noqa: BLE001 - a grader bug must not stop the batch
+            message = "grader error: " + traceback.format_exc(limit=3)
+            results = [CheckResult.error(c, message) for c in checks]
+        finally:
+            submission.close()
+    return submission_report(name, results)
+
+
+def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1.0, seed=0):
+    """Grades every submission in `paths`, `jobs` at a time (default: all cores).
+
+    `timeout_scale` multiplies every check's time limit (slower machines)."""
+    checks = load_checks(labs or LABS, include_hidden)
+    references = load_references(checks)
+    jobs = jobs or os.cpu_count() or 1
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        reports = list(pool.map(
+            lambda p: grade_one(p, checks, references, timeout_scale, seed), paths))
+    return {"submissions": reports}
