@@ -12,12 +12,24 @@ from pathlib import Path
 
 
 def _cmd_grade(args):
-    from autograder.core.grading import grade_many
+    from autograder.core import canary
+    from autograder.core.catalog import LABS
+    from autograder.core.grading import CanaryFailed, grade_many
     from autograder.core.runner import isolation_level
     from autograder.reports import print_table, write_reports
 
-    report = grade_many(args.submissions, labs=args.lab, include_hidden=not args.public_only,
-                        jobs=args.jobs, timeout_scale=args.timeout_scale)
+    labs, include_hidden = args.lab or list(LABS), not args.public_only
+    reference = None if args.no_canary else canary.reference_root()
+    if reference is not None and canary.passed_before(labs, include_hidden):
+        reference = None
+    try:
+        report = grade_many(args.submissions, labs=labs, include_hidden=include_hidden,
+                            jobs=args.jobs, timeout_scale=args.timeout_scale, canary=reference)
+    except CanaryFailed as exc:
+        print(f"grading stopped: {exc}", file=sys.stderr)
+        return 3
+    if reference is not None:
+        canary.remember_pass(labs, include_hidden)
     write_reports(report, json_path=args.json, out_dir=args.out)
     print_table(report)
     print(f"isolation in force: {isolation_level()} (docs/grading.md)", file=sys.stderr)
@@ -54,6 +66,9 @@ def main(argv=None):
     grade.add_argument("--jobs", type=int, default=None, help="parallel submissions (default: cores)")
     grade.add_argument("--timeout-scale", type=float, default=1.0,
                        help="multiply every check's time limit (slow machines)")
+    grade.add_argument("--no-canary", action="store_true",
+                       help="in the instructor's copy, do not grade the reference solution "
+                            "first (by default a batch stops if it loses a point)")
     grade.set_defaults(run=_cmd_grade)
 
     args = parser.parse_args(argv)

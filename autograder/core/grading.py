@@ -56,14 +56,55 @@ def grade_one(path, checks, references, timeout_scale=1.0, seed=0):
     return submission_report(name, results)
 
 
-def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1.0, seed=0):
+class CanaryFailed(RuntimeError):
+    """The reference solution lost points: the grader's environment is
+    broken, so no mark of the batch can be trusted."""
+
+
+def canary_message(report):
+    lost = [c for c in report["checks"] if c["status"] != "passed"]
+    lines = [f"  {c['id']} ({c['status']}): {c['message'].splitlines()[0][:300] if c['message'] else ''}"
+             for c in lost[:10]]
+    more = f"\n  ... and {len(lost) - 10} more" if len(lost) > 10 else ""
+    return (f"The reference solution scored {report['score']:g} / {report['max_score']:g} in this "
+            f"environment, so this batch's marks cannot be trusted and none were written. "
+            f"Checks it lost ({len(lost)}):\n" + "\n".join(lines) + more +
+            "\nFix the environment (the Python it runs, the data sets, the grader's files) and "
+            "grade again; `--no-canary` skips this test.")
+
+
+def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1.0, seed=0,
+               canary=None):
     """Grades every submission in `paths`, `jobs` at a time (default: all cores).
 
-    `timeout_scale` multiplies every check's time limit (slower machines)."""
+    Args:
+        paths: submission folders or zips.
+        labs: the labs to grade (default: all).
+        include_hidden: grade hidden checks too, where this copy has them.
+        jobs: submissions graded at once.
+        timeout_scale: multiplies every check's time limit (slower machines).
+        seed: the grader seed (0: the published grade).
+        canary: a folder holding the reference solution's ``src/dlkit``. It
+            is graded first, beside the batch; if it loses any point, the
+            batch stops with `CanaryFailed` naming the checks it lost.
+
+    Returns:
+        ``{"submissions": [report, ...]}`` in the order of `paths`.
+    """
     checks = load_checks(labs or LABS, include_hidden)
     references = load_references(checks)
     jobs = jobs or os.cpu_count() or 1
+
+    def grade(path):
+        return grade_one(path, checks, references, timeout_scale, seed)
+
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        reports = list(pool.map(
-            lambda p: grade_one(p, checks, references, timeout_scale, seed), paths))
+        tested = pool.submit(grade, canary) if canary is not None else None
+        futures = [pool.submit(grade, p) for p in paths]
+        if tested is not None:
+            report = tested.result()
+            if report["score"] != report["max_score"]:
+                pool.shutdown(cancel_futures=True)
+                raise CanaryFailed(canary_message(report))
+        reports = [f.result() for f in futures]
     return {"submissions": reports}

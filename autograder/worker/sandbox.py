@@ -100,13 +100,20 @@ def _system_paths():
 
 
 def _visible_paths(readable):
+    """The paths bound into the view: each both as named and as resolved.
+
+    Python imports from the paths as named (``sys.path`` holds
+    ``.venv/lib/...`` even where ``.venv`` is a link to elsewhere), and the
+    kernel follows links to the resolved ones: a view with only one of them
+    loses every module that is imported lazily after confinement."""
     import sys
 
     paths = _system_paths()
     for path in (sys.base_prefix, sys.prefix, sys.exec_prefix, *readable):
-        real = os.path.realpath(path)
-        if os.path.exists(real) and not any(real == p or real.startswith(p + "/") for p in paths):
-            paths.append(real)
+        for form in (os.path.abspath(path), os.path.realpath(path)):
+            if os.path.exists(form) and not any(
+                    form == p or form.startswith(p + "/") for p in paths):
+                paths.append(form)
     return paths
 
 
