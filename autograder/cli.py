@@ -15,6 +15,7 @@ def _cmd_grade(args):
     from autograder.core import canary
     from autograder.core.catalog import LABS
     from autograder.core.grading import CanaryFailed, grade_many
+    from autograder.core.progress import Progress
     from autograder.core.runner import isolation_level
     from autograder.reports import print_table, write_reports
 
@@ -22,9 +23,11 @@ def _cmd_grade(args):
     reference = None if args.no_canary else canary.reference_root()
     if reference is not None and canary.passed_before(labs, include_hidden):
         reference = None
+    store = args.resume_dir or (args.out / "graded" if args.out else None)
     try:
         report = grade_many(args.submissions, labs=labs, include_hidden=include_hidden,
-                            jobs=args.jobs, timeout_scale=args.timeout_scale, canary=reference)
+                            jobs=args.jobs, timeout_scale=args.timeout_scale, canary=reference,
+                            store=store, progress=None if args.quiet else Progress())
     except CanaryFailed as exc:
         print(f"grading stopped: {exc}", file=sys.stderr)
         return 3
@@ -66,6 +69,10 @@ def main(argv=None):
     grade.add_argument("--jobs", type=int, default=None, help="parallel submissions (default: cores)")
     grade.add_argument("--timeout-scale", type=float, default=1.0,
                        help="multiply every check's time limit (slow machines)")
+    grade.add_argument("--resume-dir", type=Path,
+                       help="keep each submission's report here as soon as it is graded; "
+                            "a rerun grades only what is missing (default: OUT/graded with --out)")
+    grade.add_argument("--quiet", action="store_true", help="no progress on stderr")
     grade.add_argument("--no-canary", action="store_true",
                        help="in the instructor's copy, do not grade the reference solution "
                             "first (by default a batch stops if it loses a point)")

@@ -3,11 +3,12 @@ compares the output with the reference output, here, outside the worker."""
 
 import os
 import traceback
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 
 from autograder.core.catalog import LABS, load_checks, load_references
 from autograder.core.evaluate import CheckResult, evaluate
 from autograder.core.runner import WorkerSession
+from autograder.core.store import ResultStore, grading_version
 from autograder.core.submissions import SubmissionError, open_submission, submission_name
 
 IMPORT_TIMEOUT = 60.0  # seconds a fresh worker may take to import the student's package
@@ -74,7 +75,7 @@ def canary_message(report):
 
 
 def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1.0, seed=0,
-               canary=None):
+               canary=None, store=None, progress=None):
     """Grades every submission in `paths`, `jobs` at a time (default: all cores).
 
     Args:
@@ -86,25 +87,47 @@ def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1
         seed: the grader seed (0: the published grade).
         canary: a folder holding the reference solution's ``src/dlkit``. It
             is graded first, beside the batch; if it loses any point, the
-            batch stops with `CanaryFailed` naming the checks it lost.
+            batch stops with `CanaryFailed` naming the checks it lost, and
+            nothing is stored.
+        store: a folder where each submission's report is kept as soon as it
+            is graded (`store.ResultStore`); a submission already there, with
+            the same content and the same checks, is not graded again.
+        progress: a `progress.Progress` told about each submission done.
 
     Returns:
         ``{"submissions": [report, ...]}`` in the order of `paths`.
     """
-    checks = load_checks(labs or LABS, include_hidden)
+    labs = list(labs or LABS)
+    checks = load_checks(labs, include_hidden)
     references = load_references(checks)
     jobs = jobs or os.cpu_count() or 1
+    kept = (ResultStore(store, grading_version(labs, include_hidden, seed, timeout_scale))
+            if store is not None else None)
+    reports = [kept.load(p, submission_name(p)) if kept else None for p in paths]
+    todo = [i for i, report in enumerate(reports) if report is None]
+    if progress is not None:
+        progress.start(len(paths), [r for r in reports if r is not None], canary is not None)
 
     def grade(path):
         return grade_one(path, checks, references, timeout_scale, seed)
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         tested = pool.submit(grade, canary) if canary is not None else None
-        futures = [pool.submit(grade, p) for p in paths]
+        futures = {pool.submit(grade, paths[i]): i for i in todo}
         if tested is not None:
             report = tested.result()
             if report["score"] != report["max_score"]:
                 pool.shutdown(cancel_futures=True)
                 raise CanaryFailed(canary_message(report))
-        reports = [f.result() for f in futures]
+            if progress is not None:
+                progress.canary_passed()
+        for future in as_completed(futures):
+            i = futures[future]
+            reports[i] = future.result()
+            if kept is not None:
+                kept.save(paths[i], reports[i])
+            if progress is not None:
+                progress.done(reports[i])
+    if progress is not None:
+        progress.close()
     return {"submissions": reports}
