@@ -35,7 +35,7 @@ help:
 	@echo "make references                    regenerate + verify reference outputs"
 	@echo "make notebooks [EPOCHS=2]          run every lab notebook headless"
 	@echo "make lint                          ruff on code and notebooks"
-	@echo "make bench [BENCH_LAB=schedules]   grading time vs nbgrader autograde;"
+	@echo "make bench [BENCH_LAB=schedules]   grading time vs nbgrader autograde; Dask 1 vs 2 workers;"
 	@echo "                                   optimizer step time vs the Keras built-ins"
 	@echo "make gates [SEEDS=100]             failure rates of the trained-result gates"
 	@echo "  GATES_FLAGS='--lab losses --bug-seeds 20 --breakers-only'  narrower runs"
@@ -97,6 +97,7 @@ lint: venv
 bench: venv
 	$(PY) -m instructor.measure.bench_grading
 	$(PY) -m instructor.measure.bench_optimizers
+	$(PY) -m instructor.measure.bench_cluster
 
 gates: venv
 	$(PY) -m instructor.measure.gates --seeds $(SEEDS) $(GATES_FLAGS)

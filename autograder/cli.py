@@ -24,13 +24,21 @@ def _cmd_grade(args):
     if reference is not None and canary.passed_before(labs, include_hidden):
         reference = None
     store = args.resume_dir or (args.out / "graded" if args.out else None)
+    pool, refused = None, ()  # refused: errors of a cluster that stop the batch
+    if args.cluster:
+        from autograder.core.cluster import DaskPool, VersionMismatch
+
+        pool, refused = DaskPool(args.cluster), (VersionMismatch,)
     try:
         report = grade_many(args.submissions, labs=labs, include_hidden=include_hidden,
                             jobs=args.jobs, timeout_scale=args.timeout_scale, canary=reference,
-                            store=store, progress=None if args.quiet else Progress())
+                            store=store, progress=None if args.quiet else Progress(), pool=pool)
     except CanaryFailed as exc:
         print(f"grading stopped: {exc}", file=sys.stderr)
         return 3
+    except refused as exc:
+        print(f"grading stopped: {exc}", file=sys.stderr)
+        return 4
     if reference is not None:
         canary.remember_pass(labs, include_hidden)
     write_reports(report, json_path=args.json, out_dir=args.out)
@@ -73,6 +81,9 @@ def main(argv=None):
                        help="keep each submission's report here as soon as it is graded; "
                             "a rerun grades only what is missing (default: OUT/graded with --out)")
     grade.add_argument("--quiet", action="store_true", help="no progress on stderr")
+    grade.add_argument("--cluster", metavar="ADDRESS",
+                       help="grade on a Dask cluster, e.g. tcp://HOST:8786 (docs/cluster.md); "
+                            "--jobs is then the cluster's")
     grade.add_argument("--no-canary", action="store_true",
                        help="in the instructor's copy, do not grade the reference solution "
                             "first (by default a batch stops if it loses a point)")

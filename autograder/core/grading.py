@@ -74,8 +74,33 @@ def canary_message(report):
             "grade again; `--no-canary` skips this test.")
 
 
+class LocalPool:
+    """Grades on this machine: `jobs` submissions at a time, one thread each
+    (each thread drives its own confined worker process)."""
+
+    def __init__(self, jobs=None):
+        self.jobs = jobs or os.cpu_count() or 1
+
+    def __enter__(self):
+        self._pool = ThreadPoolExecutor(max_workers=self.jobs)
+        return self
+
+    def __exit__(self, *exc):
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, path, checks, references, timeout_scale, seed, labs, include_hidden):
+        return self._pool.submit(grade_one, path, checks, references, timeout_scale, seed)
+
+    @staticmethod
+    def as_completed(futures):
+        return as_completed(futures)
+
+    def cancel(self):
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
 def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1.0, seed=0,
-               canary=None, store=None, progress=None):
+               canary=None, store=None, progress=None, pool=None):
     """Grades every submission in `paths`, `jobs` at a time (default: all cores).
 
     Args:
@@ -93,6 +118,8 @@ def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1
             is graded (`store.ResultStore`); a submission already there, with
             the same content and the same checks, is not graded again.
         progress: a `progress.Progress` told about each submission done.
+        pool: where submissions are graded: a `LocalPool` (the default, with
+            `jobs`) or a `cluster.DaskPool`.
 
     Returns:
         ``{"submissions": [report, ...]}`` in the order of `paths`.
@@ -100,7 +127,7 @@ def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1
     labs = list(labs or LABS)
     checks = load_checks(labs, include_hidden)
     references = load_references(checks)
-    jobs = jobs or os.cpu_count() or 1
+    pool = pool or LocalPool(jobs)
     kept = (ResultStore(store, grading_version(labs, include_hidden, seed, timeout_scale))
             if store is not None else None)
     reports = [kept.load(p, submission_name(p)) if kept else None for p in paths]
@@ -108,20 +135,20 @@ def grade_many(paths, labs=None, include_hidden=True, jobs=None, timeout_scale=1
     if progress is not None:
         progress.start(len(paths), [r for r in reports if r is not None], canary is not None)
 
-    def grade(path):
-        return grade_one(path, checks, references, timeout_scale, seed)
+    def submit(path):
+        return pool.submit(path, checks, references, timeout_scale, seed, labs, include_hidden)
 
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        tested = pool.submit(grade, canary) if canary is not None else None
-        futures = {pool.submit(grade, paths[i]): i for i in todo}
+    with pool:
+        tested = submit(canary) if canary is not None else None
+        futures = {submit(paths[i]): i for i in todo}
         if tested is not None:
             report = tested.result()
             if report["score"] != report["max_score"]:
-                pool.shutdown(cancel_futures=True)
+                pool.cancel()
                 raise CanaryFailed(canary_message(report))
             if progress is not None:
                 progress.canary_passed()
-        for future in as_completed(futures):
+        for future in pool.as_completed(futures):
             i = futures[future]
             reports[i] = future.result()
             if kept is not None:

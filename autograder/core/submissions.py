@@ -37,7 +37,8 @@ def submission_name(path):
     return path.name[:-4] if path.name.endswith(".zip") else path.name
 
 
-def _find_root(folder):
+def find_root(folder):
+    """The folder holding ``src/dlkit``: `folder` or its only child that does."""
     if (folder / "src" / "dlkit").is_dir():
         return folder
     candidates = [p.parent.parent for p in folder.glob("*/src/dlkit") if p.is_dir()]
@@ -77,7 +78,7 @@ def open_submission(path, workdir=None):
     path = Path(path)
     name = submission_name(path)
     if path.is_dir():
-        return Submission(name, _find_root(path))
+        return Submission(name, find_root(path))
     if path.is_file() and zipfile.is_zipfile(path):
         target = Path(tempfile.mkdtemp(prefix="dlkit-sub-", dir=workdir))
         try:
@@ -100,7 +101,7 @@ def open_submission(path, workdir=None):
                                     "The zip unpacks to more than "
                                     f"{MAX_UNPACKED_BYTES >> 20} MiB. Received: {path.name}")
                             out.write(chunk)
-            return Submission(name, _find_root(target), cleanup=target)
+            return Submission(name, find_root(target), cleanup=target)
         except (SubmissionError, zipfile.BadZipFile, OSError) as exc:
             shutil.rmtree(target, ignore_errors=True)
             if isinstance(exc, SubmissionError):
