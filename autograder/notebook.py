@@ -80,15 +80,17 @@ def check(lab, task=None, *, quiet=False):
     Returns:
         ``(score, max_score)``.
     """
-    from autograder.core.catalog import load_checks, load_references
+    from autograder.core.catalog import course_source, load_checks, load_references
     from autograder.core.evaluate import evaluate
+    from autograder.core.given_code import with_grader_probes
 
     _reload_student_modules()
     checks = [c for c in load_checks([lab], include_hidden=False)
               if task is None or c.task == task]
     if not checks:
         raise ValueError(f"No public checks for this task. Received: lab={lab!r}, task={task!r}")
-    results = evaluate(checks, load_references(checks), _in_kernel)
+    call = with_grader_probes(_in_kernel, REPO / "src", course_source())
+    results = evaluate(checks, load_references(checks), call)
     if not quiet:
         for r in results:
             mark = "ok  " if r.passed else "FAIL"

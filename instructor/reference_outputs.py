@@ -11,7 +11,7 @@ import hashlib
 import json
 
 from autograder import REPO
-from autograder.core.catalog import LABS, load_checks, references_path
+from autograder.core.catalog import GRADER_PROBES, LABS, load_checks, references_path
 from autograder.core.evaluate import error_message, run_probes
 from autograder.core.runner import ProbeStatus, WorkerSession
 from instructor.oracles import OracleMismatch, oracle_module
@@ -22,7 +22,9 @@ __all__ = ["OracleMismatch", "generate", "verify", "write", "main"]
 def generate(labs=LABS, include_hidden=True, src=REPO / "src"):
     """Runs every check's probe on `src`; returns the checks and
     ``{(lab, hidden): {id: output}}``."""
-    checks = load_checks(labs, include_hidden)
+    # The grader's own probes compare files and have no reference output.
+    checks = [c for c in load_checks(labs, include_hidden)
+              if not c.probe.startswith(GRADER_PROBES)]
     session = WorkerSession(src)
     try:
         outcomes = run_probes(checks, session.call)

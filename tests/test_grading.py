@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from autograder.core.catalog import load_checks
+from autograder.core.catalog import GIVEN_CODE_TASK, LABS, load_checks
 from autograder.reports import write_reports
 from instructor.demo import BUGS
 
@@ -21,9 +21,13 @@ def test_reference_gets_full_marks(demo_report):
 def test_starter_gets_zero_with_hints(demo_report):
     starter = demo_report["starter"]
     assert starter["score"] == 0
-    assert all(c["status"] == "error" for c in starter["checks"])
+    graded = [c for c in starter["checks"] if c["max_score"] > 0]
+    assert all(c["status"] == "error" for c in graded)
     assert all("NotImplementedError" in c["message"] and "Hint:" in c["message"]
-               for c in starter["checks"])
+               for c in graded)
+    # The starter's given code is the course's: each lab's given-code check passes.
+    given = [c for c in starter["checks"] if c["id"].endswith(".given_code.unchanged")]
+    assert len(given) == len(LABS) and all(c["status"] == "passed" for c in given)
 
 
 @pytest.mark.parametrize("bug", BUGS, ids=lambda b: b.name)
@@ -62,5 +66,6 @@ def test_reports_follow_the_contract(demo_report, tmp_path):
 def test_every_check_has_points_and_a_unique_id():
     checks = load_checks()
     assert len({c.id for c in checks}) == len(checks)
-    assert all(c.points > 0 and c.description for c in checks)
+    assert all(c.points > 0 and c.description for c in checks if c.task != GIVEN_CODE_TASK)
+    assert all(c.points == 0 for c in checks if c.task == GIVEN_CODE_TASK)
     assert any(c.hidden for c in checks)

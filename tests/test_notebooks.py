@@ -5,7 +5,7 @@ tests/test_nbgrader.py; ``make notebooks`` runs them outside nbgrader.)"""
 import nbformat
 
 from autograder import REPO
-from autograder.core.catalog import LABS, load_checks
+from autograder.core.catalog import GIVEN_CODE_TASK, LABS, load_checks
 
 NOTEBOOKS = sorted((REPO / "labs").glob("*.ipynb"))
 
@@ -21,6 +21,8 @@ def test_graded_cells_points_equal_check_points():
                   for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")}
         points = {}
         for check in load_checks([path.stem]):
+            if check.task == GIVEN_CODE_TASK:
+                continue  # worth no points, graded by no cell
             points[f"grade_{check.task}"] = points.get(f"grade_{check.task}", 0) + check.points
         assert graded == points, path.stem
 

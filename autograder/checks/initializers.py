@@ -39,6 +39,8 @@ from autograder.core.catalog import Check
 LAB = "initializers"
 # The notebook's tasks in order; a check id's second part names one (see core/catalog.py).
 TASKS = ("fans", "constant", "symmetry", "random", "glorot", "he")
+# The files of src/dlkit this lab's student writes in (and their given code).
+MODULES = ("initializers.py",)
 Z = 5.0
 P_TAIL = 1e-7
 BINS = 20

@@ -17,6 +17,8 @@ from autograder.core.catalog import Check
 LAB = "iris_basics"
 # The notebook's tasks in order; a check id's second part names one (see core/catalog.py).
 TASKS = ("iterations", "minibatches", "training", "metrics")
+# The files of src/dlkit this lab's student writes in (and their given code).
+MODULES = ("data.py", "training.py", "metrics.py", "models.py", "_validation.py", "__init__.py")
 
 # The gate: test accuracy of the lecture's Iris MLP trained with the
 # student's fit_loop (Adam, categorical cross-entropy) on the 30 test

@@ -16,6 +16,8 @@ from autograder.core.catalog import Check
 LAB = "losses"
 # The notebook's tasks in order; a check id's second part names one (see core/catalog.py).
 TASKS = ("activations", "softmax", "regression", "binary", "categorical", "hinge_kl", "output_choices", "iris_training")
+# The files of src/dlkit this lab's student writes in (and their given code).
+MODULES = ("activations.py", "losses.py")
 
 # What each input kind of the probes holds (autograder/worker/probes/losses.py).
 KINDS = {

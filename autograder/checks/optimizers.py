@@ -14,6 +14,8 @@ from autograder.core.catalog import Check
 LAB = "optimizers"
 # The notebook's tasks in order; a check id's second part names one (see core/catalog.py).
 TASKS = ("sgd", "adagrad", "rmsprop", "adam", "clipping")
+# The files of src/dlkit this lab's student writes in (and their given code).
+MODULES = ("optimizers.py",)
 
 # The variables of the trajectory checks: [shape, dtype] pairs.
 SHAPES = [[[], "float32"], [[2, 2], "float32"], [[3], "float64"], [[1, 2, 1], "float64"]]

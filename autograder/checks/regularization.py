@@ -16,6 +16,8 @@ from autograder.core.catalog import Check
 LAB = "regularization"
 # The notebook's tasks in order; a check id's second part names one (see core/catalog.py).
 TASKS = ("preprocessing", "early_stopping", "titanic")
+# The files of src/dlkit this lab's student writes in (and their given code).
+MODULES = ("callbacks.py", "preprocessing.py")
 
 # The gate: test accuracy of the Titanic MLP (Adam(0.003), batch size 64, at most 60
 # epochs, EarlyStopping(patience=10, restore_best_weights=True)) on a fixed split. Chosen from

@@ -13,6 +13,8 @@ from autograder.worker.probes.schedules import SENTINEL_RATE
 LAB = "schedules"
 # The notebook's tasks in order; a check id's second part names one (see core/catalog.py).
 TASKS = ("step_decay", "inverse_time", "exponential", "cyclic")
+# The files of src/dlkit this lab's student writes in (and their given code).
+MODULES = ("callbacks.py",)
 
 
 def _never_set(rate):

@@ -20,14 +20,15 @@ import tempfile
 from pathlib import Path
 
 from autograder import REPO
-from autograder.core.catalog import HIDDEN, hidden_available
+from autograder.core.catalog import HIDDEN, course_source
 
 
 def reference_root():
     """The folder holding the reference solution's ``src/dlkit``: this
     repository in the instructor's copy (where the hidden checks are), else
     None (a student's copy holds the student's own code)."""
-    return REPO if hidden_available() and (REPO / "src" / "dlkit").is_dir() else None
+    source = course_source()
+    return source.parent if source is not None else None
 
 
 def _fingerprint(labs, include_hidden):

@@ -31,6 +31,10 @@ LABS = tuple(lab for lab in COURSE if (ROOT / "checks" / f"{lab}.py").is_file())
 # reference outputs, absent from the student release.
 HIDDEN = REPO / "instructor" / "hidden"
 HIDDEN_PACKAGE = "instructor.hidden"
+# Every lab's task for the check that its given code is the course's.
+GIVEN_CODE_TASK = "given_code"
+# Probes that run in the grader's process (they read files, run no student code).
+GRADER_PROBES = "grader."
 
 
 @dataclass(frozen=True)
@@ -85,17 +89,40 @@ def lab_tasks(lab):
 
 
 def task_of(check_id):
-    """The task a check id belongs to: the longest of its lab's tasks that
-    its second part equals or starts with followed by ``_``."""
+    """The task a check id belongs to: the longest of its lab's tasks (or
+    `GIVEN_CODE_TASK`) that its second part equals or starts with followed
+    by ``_``."""
     lab, _, rest = check_id.partition(".")
     part = rest.split(".", 1)[0]
-    matches = [t for t in lab_tasks(lab) if part == t or part.startswith(t + "_")]
+    tasks = (*lab_tasks(lab), GIVEN_CODE_TASK)
+    matches = [t for t in tasks if part == t or part.startswith(t + "_")]
     if not matches:
         raise ValueError(
             f"Check id {check_id!r} names no task of lab {lab!r}: its second part must be one "
             f"of {', '.join(lab_tasks(lab))}, optionally followed by _<variant>. "
             f"Received: {part!r}")
     return max(matches, key=len)
+
+
+def course_source():
+    """The course's own ``src`` (holding the reference solution's
+    ``dlkit``) in the instructor's copy, where the hidden checks are; None in
+    a student's copy, whose ``src`` is the student's."""
+    if hidden_available() and (REPO / "src" / "dlkit").is_dir():
+        return REPO / "src"
+    return None
+
+
+def given_code_check(lab):
+    """``<lab>.given_code.unchanged``: the given code of the lab's modules
+    is the course's (see ``core/given_code.py``); worth no points."""
+    from autograder.core import given_code
+
+    modules = importlib.import_module(f"autograder.checks.{lab}").MODULES
+    return Check(f"{lab}.{GIVEN_CODE_TASK}.unchanged", 0, given_code.PROBE,
+                 {"modules": list(modules)}, given_code.compare,
+                 f"the given code of {', '.join(modules)} is the course's (compared by syntax "
+                 "tree; the grader runs its own loaders and model builders)")
 
 
 def hidden_available():
@@ -114,6 +141,8 @@ def load_checks(labs=LABS, include_hidden=True):
         checks += importlib.import_module(f"autograder.checks.{lab}").CHECKS
         if include_hidden and hidden_available():
             checks += importlib.import_module(f"{HIDDEN_PACKAGE}.{lab}").CHECKS
+        if course_source() is not None:
+            checks.append(given_code_check(lab))
     ids = [c.id for c in checks]
     duplicates = {i for i in ids if ids.count(i) > 1}
     if duplicates:
@@ -138,6 +167,9 @@ def load_references(checks):
                 f"Reference outputs {path} are missing: run `make references`."
             )
         outputs.update(json.loads(path.read_text())["outputs"])
+    for check in checks:  # compared with the course's files, not with an output
+        if check.probe.startswith(GRADER_PROBES):
+            outputs[check.id] = None
     missing = [c.id for c in checks if c.id not in outputs]
     if missing:
         raise RuntimeError(

@@ -5,8 +5,9 @@ import os
 import traceback
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
-from autograder.core.catalog import LABS, load_checks, load_references
+from autograder.core.catalog import LABS, course_source, load_checks, load_references
 from autograder.core.evaluate import CheckResult, evaluate
+from autograder.core.given_code import with_grader_probes
 from autograder.core.runner import WorkerSession
 from autograder.core.store import ResultStore, grading_version
 from autograder.core.submissions import SubmissionError, open_submission, submission_name
@@ -21,9 +22,9 @@ def grade_checks(src, checks, references, timeout_scale=1.0, seed=0):
     training seeds (see `evaluate.probe_args`); grading uses 0,
     ``make flake-report`` many."""
     session = WorkerSession(src, import_timeout=IMPORT_TIMEOUT * timeout_scale, seed=seed)
+    call = with_grader_probes(session.call, src, course_source())
     try:
-        return evaluate(checks, references, session.call, seed=seed,
-                        timeout_scale=timeout_scale)
+        return evaluate(checks, references, call, seed=seed, timeout_scale=timeout_scale)
     finally:
         session.close()
 

@@ -55,7 +55,33 @@ def worker_env(home):
     # A submission holds src/ only: its loaders read the course's bundled,
     # checksummed data sets (public files) from this repository.
     env.setdefault("DLKIT_DATASETS", str(REPO / "datasets"))
+    course = course_folder()
+    if course is not None:
+        env["DLKIT_COURSE"] = str(course)
     return env
+
+
+_COURSE = []  # [folder or None], made once per grader process
+_COURSE_LOCK = threading.Lock()
+
+
+def course_folder():
+    """A folder holding ``dlkit_course``, the course's copy of the given code
+    the probes rely on (``core/given_code.py``), in the instructor's copy;
+    None in a student's copy."""
+    with _COURSE_LOCK:
+        if not _COURSE:
+            from autograder.core.catalog import course_source
+            from autograder.core.given_code import course_copy
+
+            source = course_source()
+            if source is None:
+                _COURSE.append(None)
+            else:
+                folder = Path(tempfile.mkdtemp(prefix="dlkit-course-"))
+                atexit.register(shutil.rmtree, folder, ignore_errors=True)
+                _COURSE.append(course_copy(source, folder))
+        return _COURSE[0]
 
 
 class Zygote:

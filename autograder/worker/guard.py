@@ -28,7 +28,7 @@ def _resolve(dotted):
 def _namespaces():
     spaces = {name: vars(sys.modules[name]) for name in _MODULES if name in sys.modules}
     spaces.update({name: vars(module) for name, module in sys.modules.items()
-                   if name == "probes" or name.startswith("probes.")})
+                   if name.split(".")[0] in ("probes", "dlkit_course")})
     for dotted in _CLASSES:
         try:
             spaces[dotted] = vars(_resolve(dotted))
@@ -59,7 +59,7 @@ def tampering_error(names):
         "type": "GraderToolsReplaced",
         "message": (
             f"your code replaced {shown}. The grader's tools (numpy, builtins, Keras's "
-            "base classes, the probes) must stay as they are, so this check's result "
+            "base classes, the probes, the course's given code) must stay as they are, so this check's result "
             "cannot be trusted and scores nothing. Remove the assignment; subclass or "
             "wrap instead of replacing."),
         "where": "",

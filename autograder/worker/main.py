@@ -39,9 +39,29 @@ def _setup_paths(src):
 def _readable(src):
     """What a confined worker sees besides the system and Python."""
     paths = [HERE, src]
-    if os.environ.get("DLKIT_DATASETS"):
-        paths.append(os.environ["DLKIT_DATASETS"])
+    for name in ("DLKIT_DATASETS", "DLKIT_COURSE"):
+        if os.environ.get(name):
+            paths.append(os.environ[name])
     return paths
+
+
+def _load_course():
+    """Imports the course's copy of the given code (``dlkit_course``: the
+    loaders and model builders the probes use) when the grader provides one,
+    before any student code runs, so the guard watches it too."""
+    folder = os.environ.get("DLKIT_COURSE")
+    if not folder:
+        return
+    import importlib
+    import pkgutil
+
+    sys.path.insert(0, folder)
+    try:
+        package = importlib.import_module("dlkit_course")
+        for module in pkgutil.iter_modules(package.__path__):
+            importlib.import_module(f"dlkit_course.{module.name}")
+    finally:
+        sys.path.remove(folder)
 
 
 def _import_framework():
@@ -117,6 +137,7 @@ def serve(requests, responses, level, uid):
 
     keras = _import_framework()
     _configure(keras)
+    _load_course()
     seed = int(os.environ.get("DLKIT_GRADER_SEED", "0"))
     guard = Guard()  # before any student code is imported
     out = os.fdopen(responses, "wb", buffering=0)
@@ -148,6 +169,7 @@ def zygote(control_fd):
     import probes  # noqa: F401 - imported once, before any fork
 
     _import_framework()
+    _load_course()
     level = sandbox.detect_level(os.getcwd(), _readable(os.getcwd()))
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     control = socket.socket(fileno=control_fd)

@@ -76,9 +76,10 @@ def passed_ids(submission):
 
 
 def failing_checks(submission, reference_passed):
-    """The checks `submission` fails that the reference passes, in check order."""
+    """The checks worth points that `submission` fails and the reference
+    passes, in check order (the given-code check, worth none, kills nothing)."""
     return [c["id"] for c in submission["checks"]
-            if c["status"] != "passed" and c["id"] in reference_passed]
+            if c["status"] != "passed" and c["id"] in reference_passed and c["max_score"] > 0]
 
 
 def outside_loses(mutant, failed):

@@ -7,6 +7,8 @@ return raw metrics; the gate threshold lives in the check, in the parent.
 
 import numpy as np
 
+from ._common import given
+
 
 def seeded(seed):
     """Seeds Python, NumPy and the backend and makes TF ops deterministic."""
@@ -18,7 +20,7 @@ def seeded(seed):
 
 
 def train_iris(seed, loss, optimizer, epochs=100, batch_size=16, data_seed=0, metrics=()):
-    """Trains ``dlkit.models.iris_mlp`` on ``dlkit.data.load_iris(data_seed)``.
+    """Trains the course's ``iris_mlp`` on its ``load_iris(data_seed)`` (`given`).
 
     Args:
         seed: weight-initialization and shuffling seed.
@@ -32,12 +34,9 @@ def train_iris(seed, loss, optimizer, epochs=100, batch_size=16, data_seed=0, me
     Returns:
         ``{"test_accuracy", "val_accuracy", "final_loss", "finite"}``.
     """
-    from dlkit.data import load_iris
-    from dlkit.models import iris_mlp
-
     seeded(seed)
-    (x_tr, y_tr), (x_val, y_val), (x_te, y_te) = load_iris(seed=data_seed)
-    model = iris_mlp()
+    (x_tr, y_tr), (x_val, y_val), (x_te, y_te) = given("data").load_iris(seed=data_seed)
+    model = given("models").iris_mlp()
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy", *metrics])
     history = model.fit(x_tr, y_tr, epochs=epochs, batch_size=batch_size, verbose=0,
                         validation_data=(x_val, y_val))
@@ -54,18 +53,15 @@ def train_iris(seed, loss, optimizer, epochs=100, batch_size=16, data_seed=0, me
 
 def train_titanic(seed, loss, optimizer, epochs=60, batch_size=32, data_seed=0, callbacks=(),
                   model_kwargs=None):
-    """Trains ``dlkit.models.titanic_mlp`` on ``dlkit.data.load_titanic(data_seed)``.
+    """Trains the course's ``titanic_mlp`` on its ``load_titanic(data_seed)`` (`given`).
 
     Returns:
         ``{"test_accuracy", "val_accuracy", "final_loss", "finite", "epochs_run"}``
         (accuracy at threshold 0.5).
     """
-    from dlkit.data import load_titanic
-    from dlkit.models import titanic_mlp
-
     seeded(seed)
-    (x_tr, y_tr), (x_val, y_val), (x_te, y_te) = load_titanic(seed=data_seed)
-    model = titanic_mlp(n_features=x_tr.shape[1], **(model_kwargs or {}))
+    (x_tr, y_tr), (x_val, y_val), (x_te, y_te) = given("data").load_titanic(seed=data_seed)
+    model = given("models").titanic_mlp(n_features=x_tr.shape[1], **(model_kwargs or {}))
     model.compile(optimizer=optimizer, loss=loss)
     history = model.fit(x_tr, y_tr, epochs=epochs, batch_size=batch_size, verbose=0,
                         validation_data=(x_val, y_val), callbacks=list(callbacks))
