@@ -41,7 +41,7 @@ def _cmd_grade(args):
         return 4
     if reference is not None:
         canary.remember_pass(labs, include_hidden)
-    write_reports(report, json_path=args.json, out_dir=args.out)
+    write_reports(report, json_path=args.json, out_dir=args.out, feedback=args.feedback)
     print_table(report)
     print(f"isolation in force: {isolation_level()} (docs/grading.md)", file=sys.stderr)
     return 0
@@ -74,6 +74,10 @@ def main(argv=None):
     grade.add_argument("--lab", action="append", choices=LABS,
                        help="grade only this lab (repeatable)")
     grade.add_argument("--public-only", action="store_true", help="skip hidden checks")
+    grade.add_argument("--feedback", choices=("after-deadline", "public-only"),
+                       default="after-deadline",
+                       help="what feedback/*.html shows of hidden checks: everything "
+                            "(after-deadline) or only their count and points (public-only)")
     grade.add_argument("--jobs", type=int, default=None, help="parallel submissions (default: cores)")
     grade.add_argument("--timeout-scale", type=float, default=1.0,
                        help="multiply every check's time limit (slow machines)")

@@ -55,6 +55,9 @@ class Check:
             seeded training run). Its probe takes a ``seed`` argument, so
             ``make gates`` can measure how often the reference fails it and
             how often broken code passes it.
+        plot: optional ``(expected, got) -> [{"label", "expected", "got"}]``
+            naming the sequences the feedback draws for a failed check; by
+            default they are found in the outputs (``evaluate.plot_series``).
     """
 
     id: str
@@ -66,6 +69,7 @@ class Check:
     hidden: bool = False
     timeout: float = 60.0
     gate: bool = False
+    plot: Callable | None = field(default=None, compare=False, repr=False)
 
     @property
     def lab(self):

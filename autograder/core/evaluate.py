@@ -9,6 +9,7 @@ distinct ``(probe, args)``, however many checks compare its output.
 
 import enum
 import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -20,6 +21,8 @@ from autograder.core.runner import ProbeOutcome, ProbeStatus
 ProbeCall = Callable[[str, dict, float], ProbeOutcome]
 
 MAX_MESSAGE = 1500  # characters of a check's message kept in reports
+MAX_PLOTS = 3  # sequences drawn for one failed check
+MIN_POINTS = 3  # shorter lists are values, not a curve worth drawing
 
 
 class Outcome(enum.Enum):
@@ -40,12 +43,15 @@ class CheckResult:
         outcome: its `Outcome`.
         message: what differs (or what went wrong), in the student's terms.
         output: the probe's raw output (None unless the probe returned).
+        expected: the reference output it was compared with (None unless
+            the probe returned).
     """
 
     check: Check
     outcome: Outcome
     message: str
     output: object = None
+    expected: object = None
 
     @property
     def passed(self):
@@ -61,10 +67,20 @@ class CheckResult:
         return cls(check, Outcome.ERROR, message)
 
     def as_dict(self):
-        """The report's row: the contract's keys plus ``description``."""
-        return {"id": self.check.id, "lab": self.check.lab, "score": self.score,
-                "max_score": float(self.check.points), "status": self.outcome.value,
-                "message": self.message[:MAX_MESSAGE], "description": self.check.description}
+        """The report's row: the contract's keys plus ``description``, and
+        two optional keys the contract's report leaves out: ``hidden``
+        (True, for a hidden check) and ``plot`` (a failed check's sequences,
+        expected and got: `plot_series`)."""
+        row = {"id": self.check.id, "lab": self.check.lab, "score": self.score,
+               "max_score": float(self.check.points), "status": self.outcome.value,
+               "message": self.message[:MAX_MESSAGE], "description": self.check.description}
+        if self.check.hidden:
+            row["hidden"] = True
+        if self.outcome is Outcome.FAILED:
+            series = plot_series(self.check, self.expected, self.output)
+            if series:
+                row["plot"] = series
+        return row
 
 
 def probe_args(check, seed=0):
@@ -108,7 +124,7 @@ def judge(check, expected, outcome):
         except Exception as exc:  # noqa: BLE001 - odd output is the student's
             passed, message = False, f"unexpected output ({type(exc).__name__}: {exc})"
         return CheckResult(check, Outcome.PASSED if passed else Outcome.FAILED, message,
-                           outcome.result)
+                           outcome.result, expected)
     status = Outcome.TIMEOUT if outcome.status is ProbeStatus.TIMEOUT else Outcome.ERROR
     return CheckResult(check, status, error_message(outcome))
 
@@ -129,3 +145,108 @@ def evaluate(checks, references, call: ProbeCall, *, seed=0, timeout_scale=1.0):
     checks = list(checks)
     outcomes = run_probes(checks, call, seed=seed, timeout_scale=timeout_scale)
     return [judge(check, references[check.id], outcomes[check.id]) for check in checks]
+
+
+# -- the sequences a student's feedback draws ---------------------------------
+
+def plot_series(check, expected, got):
+    """The sequences to draw, expected against got, for a failed check.
+
+    A check that names its own (``Check.plot``) gets those. Otherwise they
+    are found in the two outputs: a list of at least `MIN_POINTS` numbers
+    (or of equal-length lists of numbers: a trajectory of weights) at the
+    same key path in the reference output and in the probe's output, of
+    lengths within a factor of two, which the check's verdict depends on:
+    putting the expected list in place of the got one changes what the
+    check says (so a check that compares ``batch_rates`` gets that curve,
+    not the ``epoch_logs`` beside it in the same output).
+
+    Args:
+        check: the `Check`.
+        expected: its reference output.
+        got: the probe's output.
+
+    Returns:
+        Up to `MAX_PLOTS` dicts ``{"label", "expected", "got"}`` (lists of
+        numbers or of lists of numbers; None for a value that is not one).
+    """
+    if check.plot is not None:
+        try:
+            series = list(check.plot(expected, got) or [])
+        except Exception:  # noqa: BLE001 - a plot must never cost a grade
+            return []
+        return [s for s in series if isinstance(s, dict) and
+                {"label", "expected", "got"} <= set(s)][:MAX_PLOTS]
+    if got is None:
+        return []
+    verdict = _verdict(check, expected, got)
+    found = []
+    for path, want in _sequences(expected):
+        have = _at(got, path)
+        if not _alike(want, have):
+            continue
+        if _verdict(check, expected, _replaced(got, path, want)) == verdict:
+            continue  # the check does not read this one
+        found.append({"label": "/".join(path) or "output", "expected": want,
+                      "got": [_numbers(v) for v in have]})
+        if len(found) == MAX_PLOTS:
+            break
+    return found
+
+
+def _verdict(check, expected, got):
+    try:
+        passed, message = check.compare(expected, got)
+        return bool(passed), str(message)
+    except Exception as exc:  # noqa: BLE001 - odd output is the student's
+        return None, type(exc).__name__
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _is_sequence(value):
+    if not isinstance(value, list) or len(value) < MIN_POINTS:
+        return False
+    if all(_is_number(v) for v in value):
+        return True
+    return (all(isinstance(v, list) and v and all(_is_number(x) for x in v) for v in value)
+            and len({len(v) for v in value}) == 1)
+
+
+def _sequences(value, path=(), depth=0):
+    """``(key path, list)`` for every sequence in a reference output."""
+    if _is_sequence(value):
+        yield path, value
+    elif isinstance(value, dict) and depth < 3:
+        for key, item in value.items():
+            yield from _sequences(item, (*path, str(key)), depth + 1)
+
+
+def _at(value, path):
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value
+
+
+def _replaced(value, path, new):
+    if not path:
+        return new
+    return {**value, path[0]: _replaced(value[path[0]], path[1:], new)}
+
+
+def _alike(want, have):
+    return isinstance(have, list) and len(want) / 2 <= len(have) <= 2 * len(want)
+
+
+def _numbers(value):
+    """A got value as the plot takes it: numbers stay, lists of numbers
+    stay, anything else (a string, a dict) becomes None."""
+    if _is_number(value):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list) and all(_is_number(v) for v in value):
+        return [v if math.isfinite(v) else None for v in value]
+    return None
