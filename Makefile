@@ -24,13 +24,14 @@ DEMO_BUGS ?= 1
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help venv venv-colab grade test test-colab release check references notebooks lint bench gates flake-report mutants demo clean
+.PHONY: help venv venv-colab grade test test-colab release gradescope check references notebooks lint bench gates flake-report mutants demo clean
 
 help:
 	@echo "make grade [SUBMISSIONS='a b.zip']  grade submissions (default: the demo set)"
 	@echo "make test                          the test suite (what CI runs)"
 	@echo "make test-colab                    the test suite on Google Colab's versions (.venv-colab)"
 	@echo "make release                       the student copy in $(BUILD)/release"
+	@echo "make gradescope [GRADESCOPE_FLAGS='--lab schedules']  Gradescope's autograder.zip in $(BUILD)/gradescope"
 	@echo "make check LAB=schedules           public checks of one lab on ./src"
 	@echo "make references                    regenerate + verify reference outputs"
 	@echo "make notebooks [EPOCHS=2]          run every lab notebook headless"
@@ -81,6 +82,9 @@ test-colab: venv-colab
 
 release: venv
 	$(PY) -m instructor release
+
+gradescope: venv
+	$(PY) -m instructor gradescope $(GRADESCOPE_FLAGS)
 
 check: venv
 	$(PY) -m autograder check $(LAB)

@@ -42,6 +42,12 @@ def _cmd_nbgrader(args):
     return 0
 
 
+def _cmd_gradescope(args):
+    from instructor import gradescope
+
+    return gradescope.run(args)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m instructor", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -66,6 +72,13 @@ def main(argv=None):
 
     nbgrader = sub.add_parser("nbgrader", help="write the nbgrader course to build/nbgrader")
     nbgrader.set_defaults(run=_cmd_nbgrader)
+
+    gradescope = sub.add_parser("gradescope", help="Gradescope's autograder.zip in "
+                                "build/gradescope (hidden checks included)")
+    from instructor.gradescope import add_arguments
+
+    add_arguments(gradescope)
+    gradescope.set_defaults(run=_cmd_gradescope)
 
     args = parser.parse_args(argv)
     return args.run(args)
