@@ -26,8 +26,13 @@ def _cmd_grade(args):
     store = args.resume_dir or (args.out / "graded" if args.out else None)
     pool, refused = None, ()  # refused: errors of a cluster that stop the batch
     if args.cluster:
-        from autograder.core.cluster import DaskPool, VersionMismatch
-
+        try:
+            from autograder.core.cluster import DaskPool, VersionMismatch
+        except ImportError as exc:
+            print(f"--cluster needs Dask distributed ({exc}): pip install 'dask[distributed]' "
+                  "(it is in requirements-dev.txt). Received: --cluster "
+                  f"{args.cluster}", file=sys.stderr)
+            return 2
         pool, refused = DaskPool(args.cluster), (VersionMismatch,)
     try:
         report = grade_many(args.submissions, labs=labs, include_hidden=include_hidden,
