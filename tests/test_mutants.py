@@ -40,11 +40,15 @@ def test_equivalent_mutants_exist_and_say_why():
 def test_kill_rate_leaves_equivalent_mutants_out():
     killed_one, survivor = [m for m in MUTANTS if m.name not in EQUIVALENT][:2]
     submission = {"score": 1.0, "max_score": 2.0, "checks": [
-        {"id": "a", "status": "failed"}, {"id": "b", "status": "passed"}]}
+        {"id": "a", "status": "failed", "max_score": 1.0},
+        {"id": "b", "status": "passed", "max_score": 1.0}]}
+    # A check worth no points (the given-code report) kills nothing.
     untouched = {"score": 2.0, "max_score": 2.0, "checks": [
-        {"id": "a", "status": "passed"}, {"id": "b", "status": "passed"}]}
+        {"id": "a", "status": "passed", "max_score": 1.0},
+        {"id": "b", "status": "passed", "max_score": 1.0},
+        {"id": "g", "status": "failed", "max_score": 0.0}]}
     rows = [verdict(killed_one, "extra", submission, {"a", "b"}),
-            verdict(survivor, "extra", untouched, {"a", "b"}),
+            verdict(survivor, "extra", untouched, {"a", "b", "g"}),
             verdict(killed_one, "extra", submission, {"b"})]  # the reference fails "a" too
     assert [r["killed"] for r in rows] == [True, False, False]
     assert rows[0]["failed"] == ["a"]
