@@ -12,15 +12,20 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update
 PYTHON=""
 for version in 3.13 3.12 3.11; do
-  if command -v "python$version" >/dev/null; then PYTHON="python$version"; break; fi
+  # one that runs (a pyenv shim may name a version it does not select)
+  if "python$version" -c "" 2>/dev/null; then PYTHON="python$version"; break; fi
 done
 if [ -z "$PYTHON" ]; then
   # Ubuntu 22.04's python3 is 3.10; its universe archive has 3.11.
   PYTHON=python3.11
+  apt-get install -y --no-install-recommends "$PYTHON"
 fi
-apt-get install -y --no-install-recommends "$PYTHON" "$PYTHON-venv"
-
-"$PYTHON" -m venv "$VENV"
+# Debian and Ubuntu ship venv's ensurepip apart, as python3.X-venv.
+if ! "$PYTHON" -m venv "$VENV"; then
+  apt-get install -y --no-install-recommends "$PYTHON-venv"
+  rm -rf "$VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
 "$VENV/bin/python" -m pip install --no-cache-dir --upgrade pip
 "$VENV/bin/python" -m pip install --no-cache-dir -r "$SOURCE/requirements.txt"
 # Import everything once: a broken install fails the image build, not a
