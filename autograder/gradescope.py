@@ -38,11 +38,15 @@ import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 from autograder import REPO
-from autograder.core.submissions import MAX_FILES, MAX_UNPACKED_BYTES, SubmissionError
+from autograder.core.submissions import (
+    MAX_FILES,
+    MAX_UNPACKED_BYTES,
+    SubmissionError,
+    unpack_zip,
+)
 
 DEFAULT_ROOT = "/autograder"
 CONFIG = REPO / "gradescope.json"  # the bundle's settings (see `DEFAULTS`)
@@ -148,35 +152,6 @@ def _package_files(package):
             f"The uploaded package holds more than {MAX_FILES} files or "
             f"{MAX_UNPACKED_BYTES >> 20} MiB. Received: {len(files)} files, {total >> 20} MiB")
     return files
-
-
-def unpack_zip(path, target):
-    """Unpacks a zip with the grader's rules (``core/submissions.py``: no
-    absolute or ``..`` paths, no links, bounded count and size, sizes
-    counted as the bytes come out); raises SubmissionError."""
-    from autograder.core.submissions import _safe_members  # the one place the rules live
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = _safe_members(archive)
-            if not members:
-                raise SubmissionError(f"The zip is empty. Received: {path.name}")
-            budget = MAX_UNPACKED_BYTES
-            for info in members:
-                if info.is_dir():
-                    continue
-                dest = target / info.filename
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with archive.open(info) as src, open(dest, "wb") as out:
-                    while chunk := src.read(1 << 20):
-                        budget -= len(chunk)
-                        if budget < 0:
-                            raise SubmissionError(
-                                f"The zip unpacks to more than {MAX_UNPACKED_BYTES >> 20} MiB. "
-                                f"Received: {path.name}")
-                        out.write(chunk)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise SubmissionError(f"The zip cannot be read: {exc}. Received: {path.name}") from exc
 
 
 def prepare_upload(upload, dest, starter=STARTER):

@@ -73,6 +73,35 @@ def _safe_members(archive):
     return members
 
 
+def unpack_zip(path, target):
+    """Unpacks the zip `path` into the folder `target` with the rules above
+    (no absolute or ``..`` paths, no links, bounded count and size, sizes
+    counted as the bytes come out); raises SubmissionError."""
+    path = Path(path)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = _safe_members(archive)
+            if not members:
+                raise SubmissionError(f"The zip is empty. Received: {path.name}")
+            budget = MAX_UNPACKED_BYTES
+            for info in members:
+                if info.is_dir():
+                    continue
+                dest = Path(target) / info.filename
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                with archive.open(info) as src, open(dest, "wb") as out:
+                    # Headers can lie about sizes: count what really comes out.
+                    while chunk := src.read(1 << 20):
+                        budget -= len(chunk)
+                        if budget < 0:
+                            raise SubmissionError(
+                                "The zip unpacks to more than "
+                                f"{MAX_UNPACKED_BYTES >> 20} MiB. Received: {path.name}")
+                        out.write(chunk)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise SubmissionError(f"The zip cannot be read: {exc}. Received: {path.name}") from exc
+
+
 def open_submission(path, workdir=None):
     """Returns a `Submission` for a folder or a zip file (raises SubmissionError)."""
     path = Path(path)
@@ -82,31 +111,11 @@ def open_submission(path, workdir=None):
     if path.is_file() and zipfile.is_zipfile(path):
         target = Path(tempfile.mkdtemp(prefix="dlkit-sub-", dir=workdir))
         try:
-            with zipfile.ZipFile(path) as archive:
-                members = _safe_members(archive)
-                if not members:
-                    raise SubmissionError(f"The zip is empty. Received: {path.name}")
-                budget = MAX_UNPACKED_BYTES
-                for info in members:
-                    if info.is_dir():
-                        continue
-                    dest = target / info.filename
-                    dest.parent.mkdir(parents=True, exist_ok=True)
-                    with archive.open(info) as src, open(dest, "wb") as out:
-                        # Headers can lie about sizes: count what really comes out.
-                        while chunk := src.read(1 << 20):
-                            budget -= len(chunk)
-                            if budget < 0:
-                                raise SubmissionError(
-                                    "The zip unpacks to more than "
-                                    f"{MAX_UNPACKED_BYTES >> 20} MiB. Received: {path.name}")
-                            out.write(chunk)
+            unpack_zip(path, target)
             return Submission(name, find_root(target), cleanup=target)
-        except (SubmissionError, zipfile.BadZipFile, OSError) as exc:
+        except SubmissionError:
             shutil.rmtree(target, ignore_errors=True)
-            if isinstance(exc, SubmissionError):
-                raise
-            raise SubmissionError(f"The zip cannot be read: {exc}. Received: {path.name}") from exc
+            raise
     raise SubmissionError(
         f"A submission is a folder or a .zip file. Received: {str(path)!r}"
     )
