@@ -41,6 +41,7 @@ import time
 from pathlib import Path
 
 from autograder import REPO
+from autograder.core.runner import descendants
 from autograder.core.submissions import (
     MAX_FILES,
     MAX_UNPACKED_BYTES,
@@ -385,7 +386,7 @@ def run(root=None):
                 code = child.wait(timeout=max(1.0, config["deadline_seconds"]
                                               - (time.monotonic() - started)))
             except subprocess.TimeoutExpired:
-                for pid in [child.pid, *_descendants(child.pid)]:  # its zygote and workers too
+                for pid in [child.pid, *descendants(child.pid)]:  # its zygote and workers too
                     try:
                         os.kill(pid, signal.SIGKILL)
                     except OSError:
@@ -420,23 +421,6 @@ def run(root=None):
     write_json_atomic(root / "results" / "results.json", results)
     shutil.rmtree(work, ignore_errors=True)
     return 0
-
-
-def _descendants(ancestor):
-    """Pids of the live processes below `ancestor` (from /proc; none elsewhere)."""
-    parents = {}
-    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = set(), {ancestor}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return sorted(found)
 
 
 def _all_labs():

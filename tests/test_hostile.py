@@ -23,7 +23,7 @@ import pytest
 
 from autograder import REPO
 from autograder.core.grading import grade_many
-from autograder.core.runner import Zygote
+from autograder.core.runner import Zygote, descendants
 
 CALLBACKS = "callbacks.py"
 EXPONENTIAL_RETURN = (
@@ -98,23 +98,6 @@ def _fingerprint(paths):
             if path.is_file() and "__pycache__" not in path.parts:
                 digest[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
     return digest
-
-
-def _descendants(ancestor):
-    """Pids of the live processes below `ancestor` (from /proc)."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = set(), {ancestor}
-    while frontier:
-        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return sorted(found)
 
 
 @pytest.fixture(scope="module")
@@ -261,7 +244,7 @@ for host in ("127.0.0.1", "192.0.2.1"):
         Path(os.environ["DLKIT_HOSTILE_REPORT"]).write_text(json.dumps(by_name, indent=1))
     yield {"report": by_name, "before": before, "after": after, "tmp": tmp,
            "connections": connections,
-           "leftovers": _descendants(Zygote.get(sys.executable).process.pid)}
+           "leftovers": descendants(Zygote.get(sys.executable).process.pid)}
 
 
 def _sub(hostile, name):

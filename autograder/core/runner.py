@@ -355,6 +355,24 @@ class WorkerFailed(RuntimeError):
     pass
 
 
+def descendants(ancestor):
+    """Pids of the live processes below `ancestor`, from /proc (none where
+    there is no /proc)."""
+    parents = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {ancestor}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return sorted(found)
+
+
 def kill_uid(uid):
     """Kills every process of a worker's own uid (root only; no exec, which a
     uid at its process limit could not do)."""

@@ -27,6 +27,7 @@ import zipfile
 from pathlib import Path
 
 from autograder import REPO
+from autograder.core.runner import descendants
 from instructor.gradescope import build_bundle, container
 
 
@@ -44,23 +45,6 @@ def unpack(bundle, root):
     shutil.copy2(root / "source" / "run_autograder", root / "run_autograder")
     (root / "submission").mkdir()
     return root
-
-
-def _tree(pid):
-    """`pid` and every live process below it (from /proc)."""
-    parents = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = {pid}, {pid}
-    while frontier:
-        frontier = {p for p, parent in parents.items() if parent in frontier} - found
-        found |= frontier
-    return found
 
 
 def _memory(pid):
@@ -96,7 +80,7 @@ def measure(labs=None, in_container=False, interval=0.1):
 
         def sample():
             while process.poll() is None:
-                pids = _tree(process.pid)
+                pids = {process.pid, *descendants(process.pid)}
                 sizes = [_memory(p) for p in pids]
                 peak["rss"] = max(peak["rss"], sum(s[0] for s in sizes))
                 peak["pss"] = max(peak["pss"], sum(s[1] for s in sizes))
