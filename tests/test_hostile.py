@@ -169,6 +169,17 @@ def hostile(tmp_path_factory):
             EXPONENTIAL_RETURN, "return [0.1, 0.1]")),
         "reads_hidden_files": _reporting(tmp, "reads_hidden_files", _tries(
             HIDDEN_FILES + [other_file], "open(path).read()")),
+        # A folder submission holding a link to a hidden reference file: the
+        # grader must not copy what the link points to into the worker.
+        "links_to_hidden": _reporting(tmp, "links_to_hidden", """
+import os
+OUTCOME = ""
+try:
+    open(os.path.join(os.path.dirname(__file__), "leak.json")).read()
+    OUTCOME += "leak.json: DONE; "
+except Exception as exc:
+    OUTCOME += f"leak.json: {type(exc).__name__}; "
+"""),
         "opens_a_connection": _reporting(tmp, "opens_a_connection", f"""
 import socket
 OUTCOME = ""
@@ -184,6 +195,7 @@ for host in ("127.0.0.1", "192.0.2.1"):
             "exponent = math.floor((step + 1) / self.epochs_per_drop)")),
     }
     (subs["missing_module"] / "src" / "dlkit" / CALLBACKS).unlink()
+    (subs["links_to_hidden"] / "src" / "dlkit" / "leak.json").symlink_to(HIDDEN_FILES[1])
     edited = subs["edits_checks_and_notebook"]
     (edited / "autograder" / "checks").mkdir(parents=True)
     (edited / "autograder" / "checks" / "schedules.py").write_text(
@@ -356,6 +368,11 @@ def test_unusable_zips_are_reported_not_fatal(hostile, name, words):
 def test_confined_workers_cannot_touch_the_grader_or_others(hostile, name, attempts):
     message = _message(_sub(hostile, name), "schedules.exponential.rates")
     assert message.count("Error;") == attempts and "DONE" not in message, message
+
+
+def test_links_in_a_submission_are_not_followed(hostile):
+    message = _message(_sub(hostile, "links_to_hidden"), "schedules.exponential.rates")
+    assert "leak.json: FileNotFoundError" in message and "DONE" not in message, message
 
 
 @pytest.mark.skipif(not CONFINED, reason=f"the workers are not confined here ({_level()})")

@@ -284,6 +284,16 @@ def detect_level(home, readable=()):
 
 def copy_package(src, dest):
     """Copies the student's ``src/dlkit`` only (no other package can shadow
-    a module the probes import, and the worker cannot edit the original)."""
-    shutil.copytree(os.path.join(src, "dlkit"), os.path.join(dest, "dlkit"),
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"), symlinks=False)
+    a module the probes import, and the worker cannot edit the original).
+    Links are left out, never followed: the grader (root) would otherwise
+    copy whatever they point to (hidden references, another submission)
+    into the worker's view."""
+    def ignored(folder, names):
+        return {name for name in names if name in ("__pycache__",) or name.endswith(".pyc")
+                or os.path.islink(os.path.join(folder, name))}
+
+    package = os.path.join(src, "dlkit")
+    if os.path.islink(package):
+        os.makedirs(dest, exist_ok=True)  # no package: the worker says it cannot import it
+        return
+    shutil.copytree(package, os.path.join(dest, "dlkit"), ignore=ignored, symlinks=False)
