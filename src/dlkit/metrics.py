@@ -1,6 +1,7 @@
 """Classification metrics from the confusion matrix, in NumPy.
 
-Lab ``iris_basics``. You write the bodies that raise ``NotImplementedError``
+Lab ``iris_basics`` (``roc_curve`` and ``roc_auc``, at the end: lab
+``generalization``). You write the bodies that raise ``NotImplementedError``
 in your copy; everything else is given. The checks compare your functions
 with scikit-learn's (``accuracy_score``, ``confusion_matrix``,
 ``recall_score``) on fixed label arrays.
@@ -45,7 +46,7 @@ Example:
 import numpy as np
 
 __all__ = ["as_labels", "accuracy", "confusion_matrix", "one_vs_rest_counts", "sensitivity",
-           "specificity"]
+           "specificity", "roc_curve", "roc_auc"]
 
 
 def as_labels(y):
@@ -249,4 +250,104 @@ def specificity(y_true, y_pred, n_classes=None):
     ### HINT: tp, fn, fp, tn = one_vs_rest_counts(...); divide with the given _ratio, which makes 0 / 0 = 0.
     tp, fn, fp, tn = one_vs_rest_counts(y_true, y_pred, n_classes)
     return _ratio(tn, tn + fp)
+    ### END SOLUTION
+
+
+# -- lab generalization: the ROC curve and the area under it --------------------------
+def _binary_scores(y_true, scores):
+    """`y_true` as a 1-D bool array and `scores` as a 1-D float64 array
+    (given): both are raveled, so ``(n, 1)`` labels and ``model.predict``
+    outputs work."""
+    y_true = np.asarray(y_true).ravel()
+    scores = np.asarray(scores, dtype=np.float64).ravel()
+    if y_true.shape != scores.shape:
+        raise ValueError(f"Argument `scores` must hold one score per label ({y_true.size}). "
+                         f"Received: scores of {scores.size} values")
+    if y_true.size == 0 or not np.all(np.isin(y_true, (0, 1))):
+        raise ValueError("Argument `y_true` must be a non-empty array of 0 and 1 labels. "
+                         f"Received: y_true={y_true[:10].tolist()}")
+    if not np.all(np.isfinite(scores)):
+        raise ValueError("Argument `scores` must hold finite numbers. "
+                         f"Received: scores={scores[:10].tolist()}")
+    return y_true.astype(bool), scores
+
+
+def roc_curve(y_true, scores):
+    """The ROC curve: false- and true-positive rates at every threshold.
+
+    A sample is predicted positive when its score is ``>= threshold``. The
+    thresholds are the **distinct** scores in decreasing order, preceded by
+    ``inf`` (nothing predicted positive: the curve starts at ``(0, 0)``);
+    tied scores share one threshold, so the curve jumps diagonally across a
+    tie. Every threshold is kept (scikit-learn's
+    ``roc_curve(y_true, scores, drop_intermediate=False)``, which these
+    values equal). With no positive (or no negative) label the rates divide
+    by 0 and are ``nan``, as in scikit-learn.
+
+    Args:
+        y_true: 0/1 labels, shape ``(n,)`` or ``(n, 1)``.
+        scores: one score per label (a probability or any real number),
+            higher meaning more likely positive.
+
+    Returns:
+        ``(fpr, tpr, thresholds)``, 1-D float64 arrays of one length (the
+        number of distinct scores + 1): ``fpr[i]`` and ``tpr[i]`` are the
+        shares of negatives and of positives with ``score >= thresholds[i]``.
+
+    Example:
+
+    >>> fpr, tpr, thresholds = roc_curve([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> fpr.tolist(), tpr.tolist(), thresholds.tolist()
+    ([0.0, 0.0, 0.5, 0.5, 1.0], [0.0, 0.5, 0.5, 1.0, 1.0], [inf, 0.8, 0.4, 0.35, 0.1])
+    """
+    y_true, scores = _binary_scores(y_true, scores)
+    ### BEGIN SOLUTION
+    ### HINT: sort the samples by decreasing score, count positives and negatives cumulatively, and keep the counts only at the last sample of each run of equal scores. Pitfall: one point per sample instead of per distinct score when scores tie.
+    ### MORE: np.argsort of the negated scores (kind="stable") orders them; np.cumsum counts; a position ends a run where the next sorted score differs (np.diff). Prepend a zero count and the threshold np.inf, then divide by the totals.
+    order = np.argsort(-scores, kind="stable")
+    ranked, hits = scores[order], y_true[order]
+    last = np.r_[np.flatnonzero(np.diff(ranked)), ranked.size - 1]
+    tps = np.r_[0, np.cumsum(hits)[last]]
+    fps = np.r_[0, np.cumsum(~hits)[last]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        fpr, tpr = fps / fps[-1], tps / tps[-1]
+    return fpr, tpr, np.r_[np.inf, ranked[last]]
+    ### END SOLUTION
+
+
+def roc_auc(y_true, scores):
+    """The area under the ROC curve (AUC), by the trapezoidal rule.
+
+    Equals the probability that a random positive scores higher than a
+    random negative, a tie counting one half, and
+    ``sklearn.metrics.roc_auc_score`` for binary labels. The trapezoids
+    matter at ties: across a run of tied scores the curve is a diagonal, not
+    a step.
+
+    Args:
+        y_true: 0/1 labels, shape ``(n,)`` or ``(n, 1)``, both classes present.
+        scores: one score per label.
+
+    Returns:
+        A Python float in ``[0, 1]``.
+
+    Raises:
+        ValueError: when `y_true` holds only one class (no curve to measure).
+
+    Example:
+
+    >>> roc_auc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    0.75
+    >>> roc_auc([0, 1], [0.5, 0.5])
+    0.5
+    """
+    labels, _ = _binary_scores(y_true, scores)
+    if labels.all() or not labels.any():
+        raise ValueError("Argument `y_true` must hold both classes: the AUC is undefined with "
+                         f"one. Received: y_true with only {int(labels[0])} labels")
+    ### BEGIN SOLUTION
+    ### HINT: the area under the points of this file's roc_curve, one trapezoid between consecutive points. Pitfall: rectangles (left or right sums) count a tie as a step.
+    ### MORE: np.trapezoid (np.trapz before NumPy 2) takes the y values first and the x values second; return a Python float.
+    fpr, tpr, _ = roc_curve(y_true, scores)
+    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))
     ### END SOLUTION
