@@ -24,7 +24,8 @@ from autograder import REPO, ROOT
 
 # The course's labs in teaching order. A lab exists once its public checks
 # module ``autograder/checks/<lab>.py`` does; a test keeps labs/ in step.
-COURSE = ("iris_basics", "losses", "initializers", "optimizers", "schedules", "regularization")
+COURSE = ("iris_basics", "losses", "initializers", "optimizers", "schedules", "regularization",
+          "generalization")
 LABS = tuple(lab for lab in COURSE if (ROOT / "checks" / f"{lab}.py").is_file())
 
 # The instructor copy's hidden checks: a folder of check modules and their
