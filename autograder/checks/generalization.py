@@ -238,6 +238,10 @@ def _config(expected, got, kwargs):
                       ("revived_equal", "Keras's deserialize(serialize(...))")):
         if got.get(key) is not True:
             return False, f"{what} gives an object with another config"
+        diff = array_diff(got.get("values"), got.get(key.replace("equal", "values")), rtol=1e-6,
+                          atol=1e-7)
+        if diff:
+            return False, f"a copy made by {what} computes something else: {diff}"
     return True, "get_config() round-trips and the class is registered as " + got["registered_name"]
 
 
@@ -252,7 +256,8 @@ def config_check(task, module, cls, kwargs, *, suffix="", hidden=False):
 def errors_check(task, module, cls, bad, *, base=None, suffix="", hidden=False):
     base = base or {}
     return Check(f"{LAB}.{task}{suffix}.errors", 1, "generalization.bad_arguments",
-                 {"module": module, "cls": cls, "cases": [{**base, k: v} for k, v in bad]},
+                 {"module": module, "cls": cls, "cases": [{**base, k: v} for k, v in bad],
+                  "valid": base},
                  partial(compare.value_errors, arguments=list(bad), function=cls),
                  f"{cls}: bad arguments raise ValueError naming the argument", hidden)
 

@@ -282,12 +282,25 @@ def roc_bad_arguments(cases):
     """Calls `roc_auc` with each ``{"y_true", "scores"}`` pair; reports what
     each raised."""
     metrics = _module("metrics")
+    metrics.roc_auc([0, 1, 1], [0.2, 0.5, 0.9])  # an unwritten roc_auc earns nothing here
     return outcomes(lambda y_true, scores: metrics.roc_auc(y_true, scores), cases)
 
 
 # -- configs, errors, save / load -----------------------------------------------------------
+def _exercise(obj):
+    """What a layer computes in training mode on a fixed (2, 3, 4) input, or
+    what a regularizer computes on fixed weights."""
+    import keras
+
+    x = make_array((2, 3, 4), 0)
+    if isinstance(obj, keras.layers.Layer):
+        return _to_list(obj(x.astype("float32"), training=True))
+    return _to_list(obj(x.astype("float32")))
+
+
 def config_roundtrip(module, cls, kwargs):
-    """``get_config`` / ``from_config`` and Keras (de)serialization."""
+    """``get_config`` / ``from_config`` and Keras (de)serialization, and what
+    each copy computes (`_exercise`)."""
     import keras
 
     klass = _class(module, cls)
@@ -297,6 +310,9 @@ def config_roundtrip(module, cls, kwargs):
     revived = keras.saving.deserialize_keras_object(keras.saving.serialize_keras_object(original))
     keys = sorted(kwargs)
     return {
+        "values": _exercise(original),
+        "restored_values": _exercise(restored),
+        "revived_values": _exercise(revived),
         "config": {k: _jsonable(config.get(k)) for k in keys},
         "registered_name": keras.saving.get_registered_name(klass),
         "revived_type": type(revived).__name__,
@@ -316,8 +332,12 @@ def _jsonable(value):
     return value
 
 
-def bad_arguments(module, cls, cases):
+def bad_arguments(module, cls, cases, valid):
+    """Constructs the class with each set of bad arguments in `cases`;
+    reports what each raised. First ``cls(**valid)`` must compute
+    (`_exercise`): an unwritten class earns nothing here."""
     klass = _class(module, cls)
+    _exercise(klass(**valid))
     return outcomes(klass, cases)
 
 
