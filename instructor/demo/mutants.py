@@ -511,6 +511,153 @@ REGULARIZATION = (
     ),
 )
 
+# -- generalization: dlkit.layers, dlkit.regularizers, metrics.roc_curve / roc_auc -----
+GENERALIZATION = (
+    _mutant(
+        "generalization", "mut_dropout_keeps_with_probability_rate", "layers.py",
+        "return ops.where(draws < keep, inputs / keep, ops.zeros_like(inputs))",
+        "return ops.where(draws < self.rate, inputs / keep, ops.zeros_like(inputs))",
+        "keeps a unit with probability rate instead of 1 - rate (rate read as the keep "
+        "probability, as in some papers)",
+    ),
+    _mutant(
+        "generalization", "mut_dropout_not_scaled", "layers.py",
+        "return ops.where(draws < keep, inputs / keep, ops.zeros_like(inputs))",
+        "return ops.where(draws < keep, inputs, ops.zeros_like(inputs))",
+        "drops units without scaling the kept ones: test-time activations are 1 / (1 - rate) "
+        "times their training mean",
+    ),
+    _mutant(
+        "generalization", "mut_dropout_at_inference", "layers.py",
+        "if not training or self.rate == 0:",
+        "if self.rate == 0:",
+        "ignores `training`: drops units at inference too, so predictions are random",
+    ),
+    _mutant(
+        "generalization", "mut_dropout_integer_seed", "layers.py",
+        "draws = keras.random.uniform(self.mask_shape(inputs), seed=self.seed_generator,",
+        "draws = keras.random.uniform(self.mask_shape(inputs), seed=self.seed,",
+        "passes the integer seed to keras.random: every call draws the same mask",
+    ),
+    _mutant(
+        "generalization", "mut_dropout_noise_shape_ignored", "layers.py",
+        "draws = keras.random.uniform(self.mask_shape(inputs), seed=self.seed_generator,",
+        "draws = keras.random.uniform(ops.shape(inputs), seed=self.seed_generator,",
+        "draws one mask value per unit whatever noise_shape says",
+    ),
+    _mutant(
+        "generalization", "mut_bn_unbiased_variance", "layers.py",
+        "            mean, variance = ops.moments(x, axes=self._reduction_axes)\n",
+        "            mean, variance = ops.moments(x, axes=self._reduction_axes)\n"
+        "            count = ops.cast(ops.size(x) // ops.size(mean), x.dtype)\n"
+        "            variance = variance * count / (count - 1)\n",
+        "uses the unbiased variance (divided by n - 1, NumPy's ddof=1), not the batch's own",
+    ),
+    _mutant(
+        "generalization", "mut_bn_momentum_weighs_new_value", "layers.py",
+        "            m = self.momentum\n",
+        "            m = 1.0 - self.momentum\n",
+        "weighs the batch's statistics by momentum and the old value by 1 - momentum (the "
+        "lecture's beta * new + (1 - beta) * old with Keras's momentum)",
+    ),
+    _mutant(
+        "generalization", "mut_bn_batch_statistics_at_inference", "layers.py",
+        "        if use_batch_statistics:\n",
+        "        if True:\n",
+        "normalizes with the batch's statistics at inference too (and updates the moving "
+        "ones there)",
+    ),
+    _mutant(
+        "generalization", "mut_bn_training_with_moving_statistics", "layers.py",
+        "                                        * (1.0 - m))\n        else:\n",
+        "                                        * (1.0 - m))\n"
+        "            mean, variance = self.moving_mean, self.moving_variance\n        else:\n",
+        "updates the moving statistics, then normalizes the training batch with them instead "
+        "of its own",
+    ),
+    _mutant(
+        "generalization", "mut_bn_reduce_batch_axis_only", "layers.py",
+        "mean, variance = ops.moments(x, axes=self._reduction_axes)",
+        "mean, variance = ops.moments(x, axes=[0])",
+        "averages over the batch axis only: right for 2-D inputs, wrong for images and "
+        "sequences",
+    ),
+    _mutant(
+        "generalization", "mut_bn_gamma_zeros", "layers.py",
+        'name="gamma", initializer="ones",',
+        'name="gamma", initializer="zeros",',
+        "initializes gamma to 0, like beta: every output starts at beta",
+    ),
+    _mutant(
+        "generalization", "mut_bn_moving_mean_trainable", "layers.py",
+        'initializer="zeros", trainable=False, autocast=False)',
+        'initializer="zeros", trainable=True, autocast=False)',
+        "makes moving_mean trainable: the optimizer changes it too",
+    ),
+    _mutant(
+        "generalization", "mut_bn_no_broadcast", "layers.py",
+        "outputs = (x - self.broadcast(mean)) / ops.sqrt(self.broadcast(variance) + self.epsilon)",
+        "outputs = (x - mean) / ops.sqrt(variance + self.epsilon)",
+        "uses the statistics without reshaping them: right only when axis is the last one",
+    ),
+    _mutant(
+        "generalization", "mut_l2_half", "regularizers.py",
+        "return self.l2 * ops.sum(ops.square(weights))",
+        "return 0.5 * self.l2 * ops.sum(ops.square(weights))",
+        "takes the lecture's lambda / 2 * ||w||^2 with l2 as lambda: half Keras's penalty",
+    ),
+    _mutant(
+        "generalization", "mut_l2_mean", "regularizers.py",
+        "return self.l2 * ops.sum(ops.square(weights))",
+        "return self.l2 * ops.mean(ops.square(weights))",
+        "averages the squared weights instead of summing them",
+    ),
+    _mutant(
+        "generalization", "mut_l1_sqrt_of_square", "regularizers.py",
+        "return self.l1 * ops.sum(ops.abs(weights))",
+        "return self.l1 * ops.sum(ops.sqrt(ops.square(weights)))",
+        "writes |w| as sqrt(w ** 2): the same values, but the gradient at w = 0 is nan",
+    ),
+    _mutant(
+        "generalization", "mut_l1l2_without_l1", "regularizers.py",
+        "        if self.l1:\n            penalty = penalty + self.l1 * ops.sum(ops.abs(weights))\n",
+        "",
+        "forgets the L1 term of L1L2",
+    ),
+    _mutant(
+        "generalization", "mut_l1l2_coefficients_swapped", "regularizers.py",
+        "penalty = penalty + self.l2 * ops.sum(ops.square(weights))",
+        "penalty = penalty + self.l1 * ops.sum(ops.square(weights))",
+        "multiplies the squared weights by l1 (a copy-paste slip)",
+    ),
+    _mutant(
+        "generalization", "mut_roc_no_infinite_threshold", "metrics.py",
+        "return fpr, tpr, np.r_[np.inf, ranked[last]]",
+        "return fpr[1:], tpr[1:], ranked[last]",
+        "starts the curve at the highest score instead of at (0, 0) with threshold inf",
+    ),
+    _mutant(
+        "generalization", "mut_roc_ascending", "metrics.py",
+        "order = np.argsort(-scores, kind=\"stable\")",
+        "order = np.argsort(scores, kind=\"stable\")",
+        "sorts the scores in increasing order: the thresholds go the wrong way",
+    ),
+    _mutant(
+        "generalization", "mut_auc_right_rectangles", "metrics.py",
+        "return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))",
+        "return float(np.sum(np.diff(fpr) * tpr[1:]))",
+        "sums rectangles instead of trapezoids: a tie's diagonal counts as a full step",
+    ),
+    _mutant(
+        "generalization", "mut_auc_ties_count_zero", "metrics.py",
+        "    fpr, tpr, _ = roc_curve(y_true, scores)\n"
+        "    return float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1]) / 2.0))\n",
+        "    labels, values = _binary_scores(y_true, scores)\n"
+        "    return float(np.mean(values[labels][:, None] > values[~labels][None, :]))\n",
+        "counts the pairs a positive wins (Mann-Whitney) but scores a tie as a loss, not one half",
+    ),
+)
+
 # -- correct variants: other code, the same results ------------------------------------
 # Ways students write a rule that differ from the reference's text but not from
 # its results. They must survive: a check that kills one fails correct code.
@@ -539,7 +686,7 @@ CORRECT_VARIANTS = (
 )
 
 MUTANTS = (IRIS_BASICS + LOSSES + INITIALIZERS + OPTIMIZERS + SCHEDULES + REGULARIZATION
-           + CORRECT_VARIANTS)
+           + GENERALIZATION + CORRECT_VARIANTS)
 
 # Mutant name -> why no check can kill it: the same results as the reference on
 # every input the contract allows. These stay out of the kill rate.
