@@ -77,6 +77,10 @@ def _configure(keras):
     import tensorflow as tf
 
     tf.config.experimental.enable_op_determinism()
+    # One worker per core: the course's models are too small for a thread
+    # pool to pay (its threads spin-wait), so each worker runs on one thread.
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
     keras.utils.set_random_seed(0)
 
 
