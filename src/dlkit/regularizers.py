@@ -135,7 +135,7 @@ class L1L2(keras.regularizers.Regularizer):
         weights = ops.convert_to_tensor(weights)
         ### BEGIN SOLUTION
         ### HINT: start from a zero of the weights' dtype and add each penalty whose coefficient is not 0. Pitfall: forgetting one of the two terms, or swapping the coefficients.
-        ### MORE: ops.zeros((), dtype=...) makes the scalar zero; the two terms are the L1 and L2 penalties of this file.
+        ### MORE: ops.zeros with an empty shape and the weights' dtype makes the scalar zero; the two terms are the L1 and L2 penalties of this file, each added only when its coefficient is non-zero.
         penalty = ops.zeros((), dtype=weights.dtype)
         if self.l1:
             penalty = penalty + self.l1 * ops.sum(ops.abs(weights))
