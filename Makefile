@@ -36,7 +36,7 @@ help:
 	@echo "make references                    regenerate + verify reference outputs"
 	@echo "make notebooks [EPOCHS=2]          run every lab notebook headless"
 	@echo "make lint                          ruff on code and notebooks"
-	@echo "make bench [BENCH_LAB=schedules]   grading time vs nbgrader autograde; Dask 1 vs 2 workers;"
+	@echo "make bench [BENCH_LABS=a,b]        core-s per submission vs nbgrader autograde; Dask 1 vs 2 workers;"
 	@echo "                                   optimizer step time vs the Keras built-ins"
 	@echo "make gates [SEEDS=100]             failure rates of the trained-result gates"
 	@echo "  GATES_FLAGS='--lab losses --bug-seeds 20 --breakers-only'  narrower runs"

@@ -273,6 +273,11 @@ class WorkerSession:
         self.kill()
         shutil.rmtree(self.dir, ignore_errors=True)
 
+    def cpu_seconds(self):
+        """CPU seconds the live worker has used (`cpu_seconds`), 0.0 when
+        there is none: what its probes cost, for ``make bench``."""
+        return cpu_seconds(self.process.pid) if self.process is not None else 0.0
+
     def output_tail(self, n=400):
         try:
             with open(self.log_path, "rb") as f:
@@ -371,6 +376,20 @@ def descendants(ancestor):
         frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
         found |= frontier
     return sorted(found)
+
+
+def cpu_seconds(pid):
+    """CPU seconds (user + system, every thread) used so far by the live
+    process `pid` and the processes below it, from /proc (0.0 where there
+    is no /proc). Processes that have exited no longer count."""
+    ticks = 0
+    for each in (pid, *descendants(pid)):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK") if ticks else 0.0
 
 
 def kill_uid(uid):
