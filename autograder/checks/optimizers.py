@@ -279,12 +279,13 @@ def optimizer_checks(task, cls, kwargs, *, hand, shapes=SHAPES, steps=STEPS, see
 
 # Every optimizer trains the lecture's Iris MLP and the Titanic MLP on the fixed split past a
 # test-accuracy gate: (data, threshold, epochs). Measured with `make gates SEEDS=100
-# GATES_FLAGS="--lab optimizers --breakers-only"` (docs/gates.md): over seeds 0-99 the
-# reference's lowest Iris accuracy was 0.933 (28 of 30 flowers) and its lowest Titanic accuracy
-# 0.743 (Adagrad; SGD 0.749, so a 0.75 gate failed 1 seed in 100 for each). The SGD that climbs
-# the loss (bug_sgd_change_added) scored 0.333 on Iris and 0.615 on Titanic (one class) on every
-# seed. The Titanic gate 0.7 sits between 0.615 and 0.743.
-GATE_DATA = (("iris", 0.9, 20), ("titanic", 0.7, 15))
+# GATES_FLAGS="--lab optimizers --bug-seeds 20 --breakers-only"` (docs/gates.md) since the
+# gates train a whole epoch in one traced function: over seeds 0-99 the reference's lowest Iris
+# accuracy was 0.900 (27 of 30 flowers; SGD and RMSprop), its lowest Titanic accuracy 0.726
+# (RMSprop). The SGD that climbs the loss (bug_sgd_change_added) scored 0.333 on Iris and 0.615
+# on Titanic (one class) on every seed. The Iris gate 0.8 (it was 0.9, which the reference then
+# met with no flower to spare) and the Titanic gate 0.7 sit between those.
+GATE_DATA = (("iris", 0.8, 20), ("titanic", 0.7, 15))
 GATE_OPTIMIZERS = (
     ("sgd", "SGD", {"learning_rate": 0.05, "momentum": 0.9}),
     ("adagrad", "Adagrad", {"learning_rate": 0.1}),
