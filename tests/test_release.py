@@ -63,9 +63,10 @@ def test_release_has_stubs_public_checks_and_clean_notebooks(release):
     lambda r: shutil.copytree(REPO / "instructor/hidden", r / "autograder/hidden"),
     lambda r: shutil.copytree(REPO / "instructor/demo/bugs", r / "instructor/demo/bugs"),
     lambda r: (r / "notes.txt").write_text("schedules.step_decay_hidden.rates"),
+    lambda r: (r / "notes.txt").write_text(_hidden_arguments()),
     lambda r: _add_output(r / "labs" / "schedules.ipynb"),
 ], ids=["solution", "pycache", "marker", "hidden-folder", "instructor-folder", "hidden-id",
-     "notebook-output"])
+     "hidden-arguments", "notebook-output"])
 def test_leak_check_catches_planted_leaks(release, tmp_path, plant):
     copy = tmp_path / "copy"
     shutil.copytree(release, copy)
@@ -73,6 +74,16 @@ def test_leak_check_catches_planted_leaks(release, tmp_path, plant):
     plant(copy)
     with pytest.raises(LeakError):
         leak_check(copy)
+
+
+def _hidden_arguments():
+    """The JSON arguments of a hidden check, as the leak check searches for them."""
+    from autograder.core.catalog import load_checks
+    from instructor.release import MIN_SECRET_ARGS
+
+    public = {c.id for c in load_checks(include_hidden=False)}
+    return next(args for c in load_checks(include_hidden=True) if c.id not in public
+                for args in [json.dumps(c.args, sort_keys=True)] if len(args) >= MIN_SECRET_ARGS)
 
 
 def _add_output(path):

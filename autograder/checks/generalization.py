@@ -43,10 +43,10 @@ BN_TOL = {"float16": (1e-2, 1e-2), "float32": (2e-5, 2e-5), "float64": (1e-9, 1e
 # network with the student's BatchNormalization, trained with SGD at a learning rate where
 # the same network without it stays at chance (1/3), must reach DEEP_THRESHOLD.
 TITANIC_MARGIN = 0.06
-DEEP_THRESHOLD = 0.7
+DEEP_THRESHOLD = 0.5
 TITANIC_ARGS = {"hidden": [32, 16], "rate": 0.5, "l2": 0.001, "learning_rate": 0.01,
                 "epochs": 20, "batch_size": 32}
-DEEP_ARGS = {"depth": 6, "width": 16, "momentum": 0.9, "learning_rate": 1.0, "epochs": 30,
+DEEP_ARGS = {"depth": 6, "width": 16, "momentum": 0.9, "learning_rate": 1.0, "epochs": 60,
              "batch_size": 16}
 
 

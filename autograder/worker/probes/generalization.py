@@ -14,7 +14,7 @@ import tempfile
 import numpy as np
 
 from ._common import given, outcomes
-from ._training import seeded
+from ._training import fit, seeded
 
 
 def _module(name):
@@ -412,9 +412,8 @@ def titanic_gate(seed, data_seed, hidden, rate, l2, learning_rate, epochs, batch
     model = titanic_model(_class("layers", "Dropout"), _class("regularizers", "L2"),
                           x_tr.shape[1], hidden, rate, l2, seed)
     model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy")
-    history = model.fit(x_tr, y_tr, epochs=epochs, batch_size=batch_size, verbose=0)
-    losses = history.history["loss"]
-    predicted = model.predict(x_te, verbose=0) >= 0.5
+    losses = fit(model, x_tr, y_tr, epochs=epochs, batch_size=batch_size, seed=seed)["loss"]
+    predicted = np.asarray(model(x_te, training=False)) >= 0.5
     return {"test_accuracy": float(np.mean(predicted == (y_te >= 0.5))),
             "finite": bool(np.all(np.isfinite(losses))),
             "final_loss": float(losses[-1]) if np.isfinite(losses[-1]) else None}
@@ -447,9 +446,8 @@ def train_deep_sigmoid(batch_norm, seed, depth, width, momentum, learning_rate, 
     (x_tr, y_tr), _, (x_te, y_te) = given("data").load_iris(seed=data_seed)
     model = deep_sigmoid_model(batch_norm, depth, width, momentum)
     model.compile(optimizer=keras.optimizers.SGD(learning_rate), loss="categorical_crossentropy")
-    history = model.fit(x_tr, y_tr, epochs=epochs, batch_size=batch_size, verbose=0)
-    losses = history.history["loss"]
-    predicted = np.argmax(model.predict(x_te, verbose=0), axis=1)
+    losses = fit(model, x_tr, y_tr, epochs=epochs, batch_size=batch_size, seed=seed)["loss"]
+    predicted = np.argmax(np.asarray(model(x_te, training=False)), axis=1)
     return {"test_accuracy": float(np.mean(predicted == np.argmax(y_te, axis=1))),
             "finite": bool(np.all(np.isfinite(losses))),
             "final_loss": float(losses[-1]) if np.isfinite(losses[-1]) else None}
