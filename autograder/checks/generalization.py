@@ -42,7 +42,7 @@ BN_TOL = {"float16": (1e-2, 1e-2), "float32": (2e-5, 2e-5), "float64": (1e-9, 1e
 # reference's test accuracy (same seeds, fixed split) less TITANIC_MARGIN; the deep sigmoid
 # network with the student's BatchNormalization, trained with SGD at a learning rate where
 # the same network without it stays at chance (1/3), must reach DEEP_THRESHOLD.
-TITANIC_MARGIN = 0.06
+TITANIC_MARGIN = 0.1
 DEEP_THRESHOLD = 0.5
 TITANIC_ARGS = {"hidden": [32, 16], "rate": 0.5, "l2": 0.001, "learning_rate": 0.01,
                 "epochs": 20, "batch_size": 32}
