@@ -21,6 +21,7 @@ import numpy as np
 
 from autograder.core import compare
 from autograder.core.catalog import Check
+from autograder.core.compare import array_diff
 
 LAB = "generalization"
 # The notebook's tasks in order; a check id's second part names one (see core/catalog.py).
@@ -48,34 +49,6 @@ TITANIC_ARGS = {"hidden": [32, 16], "rate": 0.5, "l2": 0.001, "learning_rate": 0
                 "epochs": 20, "batch_size": 32}
 DEEP_ARGS = {"depth": 6, "width": 16, "momentum": 0.9, "learning_rate": 1.0, "epochs": 60,
              "batch_size": 16}
-
-
-def _fmt(value):
-    return f"{value:.7g}" if isinstance(value, float) else repr(value)
-
-
-def array_diff(expected, got, *, rtol, atol, label="element"):
-    """None when `got` equals `expected` (nested lists) within tolerance,
-    else a message naming the first element that differs."""
-    e = np.asarray(expected, dtype=np.float64)
-    if got is None:
-        return f"expected an array of shape {e.shape}, got None"
-    try:
-        g = np.asarray(got, dtype=np.float64)
-    except (TypeError, ValueError):
-        return f"expected an array of shape {e.shape}, got {str(got)[:80]}"
-    if g.shape != e.shape:
-        return f"expected shape {e.shape}, got shape {g.shape}"
-    with np.errstate(invalid="ignore"):
-        bad = ~np.isfinite(g) | ~np.isclose(g, e, rtol=rtol, atol=atol)
-    if not bad.any():
-        return None
-    index = tuple(int(i) for i in np.argwhere(bad)[0]) if bad.ndim else ()
-    where = f"{label} {index[0] if len(index) == 1 else index}" if index else label
-    detail = f"{where}: expected {_fmt(float(e[index]))}, got {_fmt(float(g[index]))}"
-    if bad.sum() > 1:
-        detail += f"; {int(bad.sum())} of {bad.size} differ"
-    return detail
 
 
 def _is_dict(got):

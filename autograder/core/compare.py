@@ -6,6 +6,8 @@ in the student's terms: which epoch or element, expected vs got.
 
 import math
 
+import numpy as np
+
 
 def _fmt(value):
     if isinstance(value, float):
@@ -15,6 +17,32 @@ def _fmt(value):
 
 def _is_number(value):
     return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def array_diff(expected, got, *, rtol, atol, label="element"):
+    """None when `got` equals `expected` (nested lists) within tolerance,
+    else a message naming the first element that differs."""
+    e = np.asarray(expected, dtype=np.float64)
+    if got is None:
+        return f"expected an array of shape {e.shape}, got None"
+    try:
+        g = np.asarray(got, dtype=np.float64)
+    except (TypeError, ValueError):
+        return f"expected an array of shape {e.shape}, got {str(got)[:80]}"
+    if g.shape != e.shape:
+        return f"expected shape {e.shape}, got shape {g.shape}"
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(g) | ~np.isclose(g, e, rtol=rtol, atol=atol)
+    if not bad.any():
+        return None
+    index = tuple(int(i) for i in np.argwhere(bad)[0]) if bad.ndim else ()
+    where = f"{label} {index[0] if len(index) == 1 else index}" if index else label
+    detail = f"{where}: expected {_fmt(float(e[index]))}, got {_fmt(float(g[index]))}"
+    if not math.isfinite(float(g[index])):
+        detail += " (not finite)"
+    if bad.sum() > 1:
+        detail += f"; {int(bad.sum())} of {bad.size} differ"
+    return detail
 
 
 def sequence(expected, got, *, label="element", rtol=1e-6, atol=1e-12, what="values",
