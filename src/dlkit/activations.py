@@ -91,7 +91,8 @@ def sigmoid_derivative(x):
     """
     x = _as_array(x)
     ### BEGIN SOLUTION
-    ### HINT: s = sigmoid(x), then s * (1 - s).
+    ### HINT: the chain rule gives the derivative in terms of the sigmoid itself: compute the sigmoid once and reuse it (no second np.exp).
+    ### MORE: Lecture: sigma'(x) = sigma(x) (1 - sigma(x)); its largest value is 0.25 at x = 0, the reason deep sigmoid networks learn slowly.
     s = sigmoid(x)
     return s * (1.0 - s)
     ### END SOLUTION
@@ -178,7 +179,8 @@ def relu_derivative(x):
     """
     x = _as_array(x)
     ### BEGIN SOLUTION
-    ### HINT: np.where(x > 0, 1.0, 0.0): strictly greater, so the kink gets 0.
+    ### HINT: a step function: 1 where the unit is active, 0 elsewhere; np.where selects element-wise. Pitfall: the kink at exactly 0 gets 0 (strictly positive inputs only), and the result is float, not bool.
+    ### MORE: Compare with Keras: tf.nn.relu's gradient at 0 is also 0. A boolean mask cast to float is another way, but check the dtype the tests expect.
     return np.where(x > 0, 1.0, 0.0)
     ### END SOLUTION
 
@@ -203,7 +205,8 @@ def leaky_relu(x, alpha=0.1):
     """
     x = _as_array(x)
     ### BEGIN SOLUTION
-    ### HINT: np.where(x > 0, x, alpha * x).
+    ### HINT: two branches chosen element-wise (np.where): positive inputs pass unchanged, the others are scaled by the slope alpha. Pitfall: Python's if works on one number, not on an array.
+    ### MORE: Lecture: leaky ReLU keeps a small gradient for negative inputs, so a unit cannot die. alpha = 0 gives plain ReLU.
     return np.where(x > 0, x, alpha * x)
     ### END SOLUTION
 
@@ -227,7 +230,7 @@ def leaky_relu_derivative(x, alpha=0.1):
     """
     x = _as_array(x)
     ### BEGIN SOLUTION
-    ### HINT: np.where(x > 0, 1.0, alpha).
+    ### HINT: the slope of each branch of leaky_relu, chosen element-wise with np.where; the kink at 0 takes the negative branch's slope. Pitfall: return floats even if alpha is an int.
     return np.where(x > 0, 1.0, float(alpha))
     ### END SOLUTION
 
@@ -256,7 +259,8 @@ def softmax(x, axis=-1):
     """
     x = _as_array(x)
     ### BEGIN SOLUTION
-    ### HINT: subtract np.max(x, axis=axis, keepdims=True) from x, take np.exp of that, divide by its np.sum along axis (keepdims=True).
+    ### HINT: shift by the maximum along `axis` before exponentiating (softmax does not change, np.exp no longer overflows), then normalize so each slice sums to 1. API: np.max, np.exp, np.sum with keepdims so the shapes broadcast. Pitfall: the axis argument, not always the last one.
+    ### MORE: Without the shift, np.exp(1000) is inf and inf / inf is nan. keepdims=True keeps the reduced axis as size 1, so dividing a (n, k) array by the (n, 1) sums broadcasts row by row.
     shifted = x - np.max(x, axis=axis, keepdims=True)
     e = np.exp(shifted)
     return e / np.sum(e, axis=axis, keepdims=True)

@@ -97,7 +97,7 @@ class ScheduleCallback(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch, logs=None):
         """Sets the rate of epoch `epoch` (0-based) when ``per="epoch"``."""
         ### BEGIN SOLUTION
-        ### HINT: only when self.per == "epoch": self._set_rate(epoch).
+        ### HINT: a schedule with per='epoch' changes the rate before each epoch, using the epoch number Keras passes (counted from 0); per='batch' schedules do nothing here. The base class already has a helper that sets the rate.
         if self.per == "epoch":
             self._set_rate(epoch)
         ### END SOLUTION
@@ -150,7 +150,7 @@ class StepDecay(ScheduleCallback):
         self.drop = drop
         self.epochs_per_drop = epochs_per_drop
         ### BEGIN SOLUTION
-        ### HINT: validate the three arguments with check_positive, check_in_range(..., 0, 1) and check_positive_int.
+        ### HINT: validate every argument with the helpers imported from dlkit._validation (a positive rate, a drop factor in (0, 1], a positive integer period) before storing it; the docstring lists each rule.
         check_positive("initial_learning_rate", initial_learning_rate)
         check_in_range("drop", drop, 0, 1)
         check_positive_int("epochs_per_drop", epochs_per_drop)
@@ -159,7 +159,8 @@ class StepDecay(ScheduleCallback):
     def schedule(self, step):
         """Returns the rate for epoch `step` (0-based) as a Python float."""
         ### BEGIN SOLUTION
-        ### HINT: lr0 * drop ** floor(step / epochs_per_drop); math.floor gives the floor.
+        ### HINT: the rate is multiplied by `drop` once every `epochs_per_drop` epochs: how many whole periods have passed is a floor division (math.floor). Pitfall: epochs count from 0, so epochs 0 to epochs_per_drop - 1 keep the initial rate; return a Python float.
+        ### MORE: Check against the docstring's table before running the check cell: with drop 0.5 every 10 epochs, epoch 9 still has lr0 and epoch 10 has lr0 / 2.
         exponent = math.floor(step / self.epochs_per_drop)
         return float(self.initial_learning_rate * self.drop**exponent)
         ### END SOLUTION
@@ -205,7 +206,8 @@ class InverseTimeDecay(ScheduleCallback):
     def schedule(self, step):
         """Returns the rate for epoch or iteration `step` as a Python float."""
         ### BEGIN SOLUTION
-        ### HINT: lr0 / (1 + decay_rate * step).
+        ### HINT: inverse time decay: the initial rate divided by a denominator that grows linearly with the step (the docstring's formula). Pitfall: the step counts from 0, so step 0 gives the initial rate; the lecture's table starts at epoch 1. Return a Python float.
+        ### MORE: With decay_rate 1 the rate halves by step 1 and is a third at step 2: the rate falls fast at first, then slowly. keras.optimizers.schedules.InverseTimeDecay is the same rule per optimizer step (staircase=False).
         return float(self.initial_learning_rate / (1.0 + self.decay_rate * step))
         ### END SOLUTION
 
@@ -250,7 +252,8 @@ class ExponentialDecay(ScheduleCallback):
     def schedule(self, step):
         """Returns the rate for epoch or iteration `step` as a Python float."""
         ### BEGIN SOLUTION
-        ### HINT: lr0 * math.exp(-decay_rate * step).
+        ### HINT: exponential decay in continuous form: the initial rate times e to the power of minus decay_rate times the step (math.exp for one Python number). Pitfall: not Keras's decay_rate ** (step / decay_steps) form; step counts from 0; return a Python float.
+        ### MORE: The rate falls by the same factor every step: after 1 / decay_rate steps it is about 37 % of the initial rate.
         return float(self.initial_learning_rate * math.exp(-self.decay_rate * step))
         ### END SOLUTION
 
@@ -550,7 +553,8 @@ class EarlyStopping(keras.callbacks.Callback):
     def _resolve_mode(self):
         """Returns ``"min"`` or ``"max"`` for this callback (rule 1)."""
         ### BEGIN SOLUTION
-        ### HINT: "min"/"max" as given; for "auto": name = monitor without a "val_" prefix (str.removeprefix); "min" if name == "loss"; then metric_direction(self.model, name) overrides it ("up" -> "max", "down" -> "min"); still nothing: raise ValueError naming `monitor`.
+        ### HINT: mode 'auto' decides whether smaller or larger is better: a loss (with or without the val_ prefix) is minimized, and the given metric_direction helper knows the model's compiled metrics. Pitfall: when neither tells, raise the ValueError the docstring describes, naming `monitor`.
+        ### MORE: str.removeprefix strips 'val_'. The explicit modes 'min' and 'max' are returned as they are.
         if self.mode != "auto":
             return self.mode
         name = self.monitor.removeprefix("val_")
@@ -570,7 +574,7 @@ class EarlyStopping(keras.callbacks.Callback):
     def _is_improvement(self, current, reference):
         """True if `current` beats `reference` by more than `min_delta` (rule 2)."""
         ### BEGIN SOLUTION
-        ### HINT: None reference: True; "min": current + min_delta < reference; "max": current - min_delta > reference (use self.monitor_mode).
+        ### HINT: an improvement must beat the reference by more than min_delta, in the direction of self.monitor_mode; with no reference yet anything improves. Pitfall: the inequality is strict, and for 'max' the margin is subtracted from the current value, not added.
         if reference is None:
             return True
         if self.monitor_mode == "min":
@@ -592,7 +596,8 @@ class EarlyStopping(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None):
         """Applies rules 1-4 to ``logs[monitor]`` of epoch `epoch` (0-based)."""
         ### BEGIN SOLUTION
-        ### HINT: resolve self.monitor_mode once if None; current = self.get_monitor_value(logs); return if None or in warm-up; keep the first weights when restoring; wait += 1; improvement: update best/best_epoch (and best_weights), reset wait unless the baseline is not beaten, return; else stop when wait >= patience and epoch > 0.
+        ### HINT: follow keras.callbacks.EarlyStopping.on_epoch_end (Keras 3) step by step: read the monitored value, skip warm-up epochs, count the wait, and on an improvement record the best value, epoch and (if restoring) weights. Pitfall: an improvement that does not beat the baseline does not reset the wait, and training never stops at epoch 0.
+        ### MORE: Order matters: the wait is increased before the improvement test, then reset on an improvement. Keep the first weights when restoring so that a run that never improves still has weights to restore.
         if self.monitor_mode is None:
             self.monitor_mode = self._resolve_mode()
         current = self.get_monitor_value(logs)
@@ -618,7 +623,7 @@ class EarlyStopping(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         """Restores the best weights when asked to (rule 4)."""
         ### BEGIN SOLUTION
-        ### HINT: only with restore_best_weights and best_weights not None: self.model.set_weights(...).
+        ### HINT: at the end of training, put back the weights of the best epoch, but only when asked to and when some were recorded (Keras restores them even without an early stop).
         if self.restore_best_weights and self.best_weights is not None:
             self.model.set_weights(self.best_weights)
         ### END SOLUTION

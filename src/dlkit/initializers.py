@@ -157,7 +157,8 @@ def compute_fans(shape):
     """
     shape = _check_shape(shape)
     ### BEGIN SOLUTION
-    ### HINT: () -> (1, 1); (n,) -> (n, n); otherwise multiply shape[-2] (fan_in) and shape[-1] (fan_out) by the receptive field, the product of shape[:-2] (math.prod; 1 for a Dense kernel).
+    ### HINT: fans are counted as Keras counts them: scalars and vectors are special cases (see the docstring); for a kernel, the last two axes are input and output channels and every other axis is the receptive field, which multiplies both fans. API: math.prod. Pitfall: channels-last order.
+    ### MORE: A Dense kernel of shape (in, out) has receptive field 1; a Conv2D kernel (3, 3, 16, 32) has 9, so fan_in = 144 and fan_out = 288.
     if len(shape) == 0:
         return 1, 1
     if len(shape) == 1:
@@ -283,7 +284,7 @@ class RandomNormal(_RandomInitializer):
         """Returns normal draws of `shape` and `dtype` (default: floatx)."""
         shape, dtype = _standardize(shape, dtype)
         ### BEGIN SOLUTION
-        ### HINT: keras.random.normal(shape, mean=..., stddev=..., dtype=dtype, seed=self.seed).
+        ### HINT: draw from keras.random.normal with this initializer's mean and standard deviation, and pass the dtype and the seed on. Pitfall: a seed of None must stay None (fresh values every call).
         return keras.random.normal(shape, mean=self.mean, stddev=self.stddev, dtype=dtype,
                                    seed=self.seed)
         ### END SOLUTION
@@ -328,7 +329,7 @@ class RandomUniform(_RandomInitializer):
         """Returns uniform draws in ``[minval, maxval)`` of `shape` and `dtype`."""
         shape, dtype = _standardize(shape, dtype)
         ### BEGIN SOLUTION
-        ### HINT: keras.random.uniform(shape, minval=..., maxval=..., dtype=dtype, seed=self.seed).
+        ### HINT: draw from keras.random.uniform with this initializer's bounds; pass the dtype and the seed on, as in RandomNormal.
         return keras.random.uniform(shape, minval=self.minval, maxval=self.maxval, dtype=dtype,
                                     seed=self.seed)
         ### END SOLUTION
@@ -361,7 +362,8 @@ class GlorotUniform(_RandomInitializer):
         """Returns draws of `shape` and `dtype` (default: floatx)."""
         shape, dtype = _standardize(shape, dtype)
         ### BEGIN SOLUTION
-        ### HINT: fans from compute_fans(shape); limit = sqrt(6 / (fan_in + fan_out)); keras.random.uniform between -limit and limit, with dtype and seed=self.seed.
+        ### HINT: Glorot (Xavier): keep the variance of activations and gradients equal across layers, so the uniform limit is the docstring's square root of 6 over the sum of the fans. API: compute_fans, math.sqrt, keras.random.uniform symmetric around 0. Pitfall: pass the dtype and the seed on.
+        ### MORE: A uniform distribution on [-a, a] has variance a squared over 3; set it equal to Glorot's target variance (2 over the sum of the fans) and solve for a.
         fan_in, fan_out = compute_fans(shape)
         limit = math.sqrt(6.0 / (fan_in + fan_out))
         return keras.random.uniform(shape, minval=-limit, maxval=limit, dtype=dtype,
@@ -396,7 +398,8 @@ class GlorotNormal(_RandomInitializer):
         """Returns draws of `shape` and `dtype` (default: floatx)."""
         shape, dtype = _standardize(shape, dtype)
         ### BEGIN SOLUTION
-        ### HINT: stddev = sqrt(2 / (fan_in + fan_out)) / TRUNCATION_STDDEV; keras.random.truncated_normal(shape, mean=0.0, stddev=stddev, dtype=dtype, seed=self.seed).
+        ### HINT: Glorot's variance with a normal distribution truncated at two standard deviations: keras.random.truncated_normal, with the standard deviation divided by the module's truncation constant so the variance after truncation is the target. Pitfall: forgetting the correction makes the weights about 12 % too small.
+        ### MORE: The docstring gives the formula and the constant (TRUNCATION_STDDEV); mean 0, dtype and seed passed on as in the uniform case.
         fan_in, fan_out = compute_fans(shape)
         stddev = math.sqrt(2.0 / (fan_in + fan_out)) / TRUNCATION_STDDEV
         return keras.random.truncated_normal(shape, mean=0.0, stddev=stddev, dtype=dtype,
@@ -532,7 +535,8 @@ def distinct_units(kernel, bias=None, atol=1e-6):
     3
     """
     ### BEGIN SOLUTION
-    ### HINT: units = np.asarray(kernel).T (one row per unit), with the bias appended as a last column when given; keep a list of group representatives and append a unit unless np.max(np.abs(unit - r)) <= atol for one of them; return the list's length.
+    ### HINT: a unit is a column of the kernel (its incoming weights), plus its bias when given; count groups of units that are equal within atol, comparing each unit with one representative of every group found so far. Pitfall: transpose (columns are units), and compare with the largest absolute difference, not np.allclose's relative tolerance.
+    ### MORE: np.concatenate can append the bias as one more coordinate of each unit. Symmetric initial weights give one group: every unit computes the same function and gets the same gradient.
     units = np.asarray(kernel, dtype=np.float64).T
     if bias is not None:
         units = np.concatenate([units, np.asarray(bias, dtype=np.float64).reshape(-1, 1)], axis=1)

@@ -159,7 +159,7 @@ class MeanSquaredError(keras.losses.Loss):
         """Returns the per-sample losses: `y_pred`'s shape without its last axis."""
         y_true, y_pred = prepare_inputs(y_true, y_pred)
         ### BEGIN SOLUTION
-        ### HINT: ops.mean of ops.square(y_true - y_pred) over axis=-1.
+        ### HINT: the per-sample loss is the average of the squared errors over the last axis, computed with keras.ops (so it runs in graph mode and on every backend). Pitfall: average over the last axis only; the reduction over the batch is Keras's.
         return ops.mean(ops.square(y_true - y_pred), axis=-1)
         ### END SOLUTION
 
@@ -187,7 +187,7 @@ class MeanAbsoluteError(keras.losses.Loss):
         """Returns the per-sample losses: `y_pred`'s shape without its last axis."""
         y_true, y_pred = prepare_inputs(y_true, y_pred)
         ### BEGIN SOLUTION
-        ### HINT: ops.mean of ops.abs(y_true - y_pred) over axis=-1.
+        ### HINT: like MeanSquaredError with the absolute error instead of the square (keras.ops has both), averaged over the last axis only.
         return ops.mean(ops.abs(y_true - y_pred), axis=-1)
         ### END SOLUTION
 
@@ -224,7 +224,7 @@ class MeanSquaredLogarithmicError(keras.losses.Loss):
         """Returns the per-sample losses: `y_pred`'s shape without its last axis."""
         y_true, y_pred = prepare_inputs(y_true, y_pred)
         ### BEGIN SOLUTION
-        ### HINT: ops.log(ops.maximum(y, epsilon) + 1.0) for both y_pred and y_true, then the mean over axis=-1 of the squared difference.
+        ### HINT: compare log(1 + y) of prediction and target, each first clamped below at keras.config.epsilon() so that negative values do not reach the logarithm; then the mean squared difference over the last axis. API: keras.ops.log, keras.ops.maximum.
         epsilon = keras.config.epsilon()
         log_pred = ops.log(ops.maximum(y_pred, epsilon) + 1.0)
         log_true = ops.log(ops.maximum(y_true, epsilon) + 1.0)
@@ -287,7 +287,8 @@ class BinaryCrossentropy(keras.losses.Loss):
         """Returns the per-sample losses: `y_pred`'s shape without its last axis."""
         y_true, y_pred = prepare_inputs(y_true, y_pred)
         ### BEGIN SOLUTION
-        ### HINT: smooth the labels if self.label_smoothing; with logits use ops.softplus(y_pred) - y_true * y_pred; else clip y_pred to [epsilon, 1 - epsilon] (ops.clip) and use the formula; then ops.mean over axis=-1.
+        ### HINT: three steps, as the docstring says: label smoothing pulls the labels towards 1/2; with logits use the numerically stable form written with softplus (never sigmoid then log: it overflows for large logits); with probabilities clip them away from 0 and 1 before the log. Then the mean over the last axis.
+        ### MORE: The stable form comes from log(sigmoid(z)) = -softplus(-z) and softplus(z) - softplus(-z) = z. Check the docstring for the smoothing formula and the clip bounds (keras.config.epsilon()).
         if self.label_smoothing:
             y_true = y_true * (1.0 - self.label_smoothing) + 0.5 * self.label_smoothing
         if self.from_logits:
@@ -358,7 +359,8 @@ class CategoricalCrossentropy(keras.losses.Loss):
         """Returns the per-sample losses: `y_pred`'s shape without its last axis."""
         y_true, y_pred = prepare_inputs(y_true, y_pred)
         ### BEGIN SOLUTION
-        ### HINT: follow the docstring's steps 1-3; K is y_true.shape[-1]; sums over the classes are ops.sum(..., axis=-1) (keepdims=True to divide by one).
+        ### HINT: follow the docstring's steps 1-3: smooth the labels over the K classes, then with logits use keras.ops.log_softmax (stable), else normalize the probabilities to sum to 1, clip them away from 0 and 1, and take the log; sum over the class axis. Pitfall: keepdims when dividing by a sum.
+        ### MORE: Keras renormalizes y_pred before clipping, so probabilities that do not sum to 1 give Keras's value, not the textbook formula's.
         if self.label_smoothing:
             num_classes = y_true.shape[-1]
             y_true = y_true * (1.0 - self.label_smoothing) + self.label_smoothing / num_classes
@@ -419,7 +421,7 @@ class SparseCategoricalCrossentropy(keras.losses.Loss):
         """Returns the per-sample losses: `y_pred`'s shape without its last axis."""
         y_true, y_pred = prepare_sparse_inputs(y_true, y_pred)
         ### BEGIN SOLUTION
-        ### HINT: ops.one_hot(y_true, y_pred.shape[-1], dtype=y_pred.dtype) gives one-hot labels; then compute what CategoricalCrossentropy(from_logits=self.from_logits).call computes.
+        ### HINT: integer labels become one-hot rows (keras.ops.one_hot, as many classes as y_pred has columns, in y_pred's dtype); then the loss is categorical cross-entropy, so reuse your CategoricalCrossentropy rather than writing it again. Pitfall: keep from_logits.
         one_hot = ops.one_hot(y_true, y_pred.shape[-1], dtype=y_pred.dtype)
         return CategoricalCrossentropy(from_logits=self.from_logits).call(one_hot, y_pred)
         ### END SOLUTION
@@ -458,7 +460,7 @@ class Hinge(keras.losses.Loss):
         """Returns the per-sample losses: `y_pred`'s shape without its last axis."""
         y_true, y_pred = prepare_inputs(y_true, y_pred)
         ### BEGIN SOLUTION
-        ### HINT: y_true = to_signed_labels(y_true), then ops.mean of ops.maximum(1 - y_true * y_pred, 0) over axis=-1.
+        ### HINT: the hinge loss wants labels in {-1, 1} (the given to_signed_labels converts 0/1 labels); the per-element loss is zero once the margin label * prediction reaches 1 and grows linearly below; average over the last axis. API: keras.ops.maximum.
         y_true = to_signed_labels(y_true)
         return ops.mean(ops.maximum(1.0 - y_true * y_pred, 0.0), axis=-1)
         ### END SOLUTION
@@ -523,7 +525,7 @@ class KLDivergence(keras.losses.Loss):
         """Returns the per-sample losses: `y_pred`'s shape without its last axis."""
         y_true, y_pred = prepare_inputs(y_true, y_pred)
         ### BEGIN SOLUTION
-        ### HINT: ops.clip both to [epsilon, 1], then ops.sum of y_true * ops.log(y_true / y_pred) over axis=-1.
+        ### HINT: Kullback-Leibler divergence: the sum over the last axis of p times the log of the ratio p / q, with both distributions clipped into [keras.config.epsilon(), 1] first so that log(0) never happens. Pitfall: the sum, not the mean.
         epsilon = keras.config.epsilon()
         y_true = ops.clip(y_true, epsilon, 1.0)
         y_pred = ops.clip(y_pred, epsilon, 1.0)
@@ -557,7 +559,8 @@ def output_choices():
     True
     """
     ### BEGIN SOLUTION
-    ### HINT: return {"regression": ("...", "..."), "binary": ..., "multiclass": ..., "multilabel": ...}.
+    ### HINT: for each kind of output, the last layer's activation (its Keras name) and the loss class that goes with it, as the lecture's table pairs them; the docstring gives the dict's keys and value shape.
+    ### MORE: Multilabel: each label is its own yes/no question.
     return {
         "regression": ("linear", "MeanSquaredError"),
         "binary": ("sigmoid", "BinaryCrossentropy"),

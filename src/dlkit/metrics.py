@@ -116,7 +116,7 @@ def accuracy(y_true, y_pred):
     """
     y_true, y_pred = _pair(y_true, y_pred)
     ### BEGIN SOLUTION
-    ### HINT: the mean of (y_true == y_pred) as a Python float; guard against zero samples (return 0.0).
+    ### HINT: accuracy is the share of positions where the two label arrays agree: compare element-wise and average. Pitfall: return a Python float, and 0.0 for empty inputs (no division by zero).
     if len(y_true) == 0:
         return 0.0
     return float(np.mean(y_true == y_pred))
@@ -149,7 +149,8 @@ def confusion_matrix(y_true, y_pred, n_classes=None):
     if n_classes is None:
         n_classes = int(max(y_true.max(initial=-1), y_pred.max(initial=-1))) + 1
     ### BEGIN SOLUTION
-    ### HINT: start from np.zeros((n_classes, n_classes), dtype=np.int64) and add 1 at [true, predicted] for every sample (a loop, or np.add.at).
+    ### HINT: count pairs: row = true class, column = predicted class, one count per sample, in an integer matrix of n_classes by n_classes. API: np.zeros with an integer dtype, and np.add.at (plain fancy-index += counts a repeated pair only once).
+    ### MORE: A Python loop over the samples is fine too. Pitfall: a class that never occurs still gets its row and column.
     cm = np.zeros((n_classes, n_classes), dtype=np.int64)
     np.add.at(cm, (y_true, y_pred), 1)
     return cm
@@ -185,7 +186,7 @@ def one_vs_rest_counts(y_true, y_pred, n_classes=None):
     [[1, 2], [1, 0], [0, 1], [2, 1]]
     """
     ### BEGIN SOLUTION
-    ### HINT: cm = confusion_matrix(y_true, y_pred, n_classes); np.diag(cm) is TP; row sums are cm.sum(axis=1), column sums cm.sum(axis=0).
+    ### HINT: reuse your confusion_matrix: for class k, TP is the diagonal entry, FN the rest of row k, FP the rest of column k, TN everything else (the notebook's table). API: np.diag and sums along an axis; all four are arrays over the classes.
     cm = confusion_matrix(y_true, y_pred, n_classes)
     tp = np.diag(cm)
     fn = cm.sum(axis=1) - tp
@@ -218,7 +219,8 @@ def sensitivity(y_true, y_pred, n_classes=None):
     [0.5, 1.0]
     """
     ### BEGIN SOLUTION
-    ### HINT: tp, fn, fp, tn = one_vs_rest_counts(...); divide with the given _ratio, which makes 0 / 0 = 0.
+    ### HINT: the one-vs-rest counts of every class come from your one_vs_rest_counts; the rate is the docstring's ratio of two of them, divided with the given _ratio so that a class with no samples gives 0 instead of a warning.
+    ### MORE: Sensitivity asks: of the true members of class k, how many were found? Specificity: of the others, how many were not called k?
     tp, fn, fp, tn = one_vs_rest_counts(y_true, y_pred, n_classes)
     return _ratio(tp, tp + fn)
     ### END SOLUTION
@@ -247,7 +249,8 @@ def specificity(y_true, y_pred, n_classes=None):
     [1.0, 0.5]
     """
     ### BEGIN SOLUTION
-    ### HINT: tp, fn, fp, tn = one_vs_rest_counts(...); divide with the given _ratio, which makes 0 / 0 = 0.
+    ### HINT: the one-vs-rest counts of every class come from your one_vs_rest_counts; the rate is the docstring's ratio of two of them, divided with the given _ratio so that a class with no samples gives 0 instead of a warning.
+    ### MORE: Sensitivity asks: of the true members of class k, how many were found? Specificity: of the others, how many were not called k?
     tp, fn, fp, tn = one_vs_rest_counts(y_true, y_pred, n_classes)
     return _ratio(tn, tn + fp)
     ### END SOLUTION

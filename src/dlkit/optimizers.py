@@ -146,7 +146,7 @@ class SGD(keras.optimizers.Optimizer):
             return
         super().build(var_list)
         ### BEGIN SOLUTION
-        ### HINT: self.velocities = [] when self.momentum == 0, else [self.add_variable_from_reference(v, name="momentum") for v in var_list] (zeros by default).
+        ### HINT: one slot variable per trained variable, shaped like it and starting at zero (add_variable_from_reference); without momentum no slots are needed (keep an empty list so update_step can tell).
         self.velocities = []
         if self.momentum != 0:
             self.velocities = [
@@ -227,7 +227,7 @@ class Adagrad(keras.optimizers.Optimizer):
             return
         super().build(var_list)
         ### BEGIN SOLUTION
-        ### HINT: one self.add_variable_from_reference(v, name="accumulator", initializer=keras.initializers.Constant(...)) per variable, in a list.
+        ### HINT: one accumulator slot per variable, shaped like it but starting at initial_accumulator_value: add_variable_from_reference takes an initializer (keras.initializers.Constant).
         initializer = keras.initializers.Constant(self.initial_accumulator_value)
         self.accumulators = [
             self.add_variable_from_reference(variable, name="accumulator",

@@ -121,7 +121,8 @@ class TitanicPreprocessor:
         Columns in the order of ``TITANIC_FEATURES``.
         """
         ### BEGIN SOLUTION
-        ### HINT: one row per record: [pclass, is_female, age (missing -> self.age_median_), age_missing, sibsp, parch, log1p(fare), one-hot of (port or self.port_mode_) over PORTS]; parse_age gives nan for a missing age; return np.array(rows, dtype=np.float64).reshape(-1, 10).
+        ### HINT: build one feature row per passenger in the order of TITANIC_FEATURES (the module docstring lists each column and how it is encoded); missing ages take the median fitted on training data, with a 0/1 indicator column; the port is one-hot over PORTS, a missing one taking the fitted mode. Pitfall: an empty list of records must still give a 2-D array.
+        ### MORE: parse_age gives nan for a missing age and np.log1p handles a fare of 0. Keep float64 here; transform casts.
         rows = []
         for record in records:
             age = parse_age(record)
@@ -161,7 +162,7 @@ class TitanicPreprocessor:
             raise ValueError(
                 "Argument `records` must hold a known port. Received: no Embarked values")
         ### BEGIN SOLUTION
-        ### HINT: age_median_ = float(np.nanmedian(ages)); port_mode_ = the most frequent non-empty Embarked, ties to the alphabetically first (max over sorted(set(ports)) with key=ports.count); then mean_ and std_ of self.unscaled_features(records)[:, SCALED_INDEX] (axis=0).
+        ### HINT: learn every statistic from the records given (the training split): the median age ignoring missing ones (np.nanmedian), the most frequent port with ties broken alphabetically, and the mean and standard deviation of the SCALED_INDEX columns of the unscaled features. Pitfall: population std (NumPy's default), and never statistics of the validation or test split.
         ages = np.array([parse_age(record) for record in records])
         self.age_median_ = float(np.nanmedian(ages))
         ports = [record["Embarked"] for record in records if record["Embarked"]]
@@ -191,7 +192,7 @@ class TitanicPreprocessor:
                                "first.")
         _check_records(records, allow_empty=True)
         ### BEGIN SOLUTION
-        ### HINT: x = self.unscaled_features(records); standardize the SCALED_INDEX columns with self.mean_ and self.std_ (no new statistics here); return float32.
+        ### HINT: apply what fit learned, never refit: standardize only the SCALED_INDEX columns with the stored means and standard deviations and leave the 0/1 columns alone; return float32.
         x = self.unscaled_features(records)
         x[:, SCALED_INDEX] = (x[:, SCALED_INDEX] - self.mean_) / self.std_
         return x.astype(np.float32)
@@ -226,7 +227,7 @@ def preprocess_titanic(records, train, val, test):
     >>> (x_train, x_val, x_test), pre = preprocess_titanic(records, train, val, test)
     """
     ### BEGIN SOLUTION
-    ### HINT: rows(idx) = [records[i] for i in idx] (keep that order); fit on rows(train) only; transform each split.
+    ### HINT: no leaks from validation and test: select each split's records by its indices (in that order), fit one preprocessor on the training records only, and transform all three splits with it; return what the docstring says.
     def rows(indices):
         return [records[i] for i in indices]
 

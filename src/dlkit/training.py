@@ -205,7 +205,8 @@ def fit_loop(model, loss_fn, optimizer, x, y, batch_size=32, epochs=1, seed=0, s
     if validation_data is not None:
         history.update(val_loss=[], val_accuracy=[])
     ### BEGIN SOLUTION
-    ### HINT: make the Generator once, before the first epoch; each epoch, run step(...) on every batch minibatch_indices gives for that Generator, add up float(loss) * batch size, and record the epoch with _log_epoch(history, that sum / len(x), model, loss_fn, validation_data).
+    ### HINT: one random generator for the whole run, created before the first epoch so each epoch gets a new order; each epoch runs the compiled step on every mini-batch from minibatch_indices, and its loss is the per-sample mean (weight each batch loss by its size). Pitfall: the step returns a tensor: convert to a Python float outside the graph. Finish each epoch with the given _log_epoch.
+    ### MORE: Reusing the int seed every epoch repeats the same batches; a plain mean of batch losses overweights the partial last batch.
     rng = np.random.default_rng(seed)
     for _ in range(epochs):
         total = 0.0
