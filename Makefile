@@ -21,6 +21,7 @@ FLAKE_FLAGS ?=
 MUTANTS_FLAGS ?=
 SUBMISSIONS ?=
 DEMO_BUGS ?= 1
+HINTS ?= concept
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -30,7 +31,9 @@ help:
 	@echo "make grade [SUBMISSIONS='a b.zip']  grade submissions (default: the demo set)"
 	@echo "make test                          the test suite (what CI runs)"
 	@echo "make test-colab                    the test suite on Google Colab's versions (.venv-colab)"
-	@echo "make release                       the student copy in $(BUILD)/release"
+	@echo "make release [HINTS=concept]       the student copy in $(BUILD)/release;"
+	@echo "                                   HINTS=none|concept|more: no hint, one line per stub,"
+	@echo "                                   or also a folded second level in the notebooks"
 	@echo "make gradescope [GRADESCOPE_FLAGS='--lab schedules']  Gradescope's autograder.zip in $(BUILD)/gradescope"
 	@echo "make check LAB=schedules           public checks of one lab on ./src"
 	@echo "make references                    regenerate + verify reference outputs"
@@ -81,7 +84,7 @@ test-colab: venv-colab
 	$(VENV_COLAB)/bin/python -m pytest
 
 release: venv
-	$(PY) -m instructor release
+	$(PY) -m instructor release --hints $(HINTS)
 
 gradescope: venv
 	$(PY) -m instructor gradescope $(GRADESCOPE_FLAGS)

@@ -12,7 +12,7 @@ import sys
 def _cmd_release(args):
     from instructor import release
 
-    return release.main()
+    return release.main(hints=args.hints)
 
 
 def _cmd_references(args):
@@ -54,6 +54,10 @@ def main(argv=None):
     sub = parser.add_subparsers(dest="command", required=True)
 
     release = sub.add_parser("release", help="build the student copy and leak-check it")
+    release.add_argument("--hints", choices=("none", "concept", "more"), default="concept",
+                         help="none: stubs without a hint; concept (default): one hint line per "
+                              "stub; more: also a second level beside each task in the notebook, "
+                              "folded")
     release.set_defaults(run=_cmd_release)
 
     refs = sub.add_parser("references", help="regenerate and verify reference outputs")

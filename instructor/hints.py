@@ -31,6 +31,7 @@ import json
 import re
 import tokenize
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from autograder import REPO
@@ -66,20 +67,23 @@ def tokens(text):
     return [re.sub(r"^self\.", "", t) for t in merged if t != "self"]
 
 
+@cache
 def prose_tokens(text):
     """Tokens of student-facing prose: backticks are only emphasis."""
-    return tokens(text.replace("`", " "))
+    return tuple(tokens(text.replace("`", " ")))
 
 
 def longest_common_run(a, b):
-    """Length of the longest run of consecutive tokens `a` and `b` share."""
-    best, prev = 0, [0] * (len(b) + 1)
+    """Length of the longest run of consecutive tokens `a` and `b` share
+    (dynamic programming over the matching positions only)."""
+    where = {}
+    for j, y in enumerate(b):
+        where.setdefault(y, []).append(j)
+    best, prev = 0, {}
     for x in a:
-        cur = [0] * (len(b) + 1)
-        for j, y in enumerate(b):
-            if x == y:
-                cur[j + 1] = prev[j] + 1
-                best = max(best, cur[j + 1])
+        cur = {j: prev.get(j - 1, 0) + 1 for j in where.get(x, ())}
+        if cur:
+            best = max(best, max(cur.values()))
         prev = cur
     return best
 
@@ -256,6 +260,80 @@ def labs_of(block, root=REPO):
 def _notebook_text(root, lab):
     path = root / "labs" / f"{lab}.ipynb"
     return path.read_text() if path.is_file() else ""
+
+
+# -- the second level in the release notebooks (hint level ``more``) ---------------
+
+CHECK_CALL = re.compile(r"""check\(\s*["'](\w+)["']\s*,\s*["'](\w+)["']""")
+
+
+def task_sections(cells, lab):
+    """``[(task, index of its check cell, markdown of its section)]``: a
+    task's section is the cells after the previous check cell up to its own."""
+    sections, start = [], 0
+    for k, cell in enumerate(cells):
+        found = CHECK_CALL.search(cell["source"] if isinstance(cell["source"], str)
+                                  else "".join(cell["source"]))
+        if cell["cell_type"] == "code" and found and found.group(1) == lab:
+            text = "".join("".join(c["source"]) for c in cells[start:k]
+                           if c["cell_type"] == "markdown")
+            sections.append((found.group(2), k, text))
+            start = k + 1
+    return sections
+
+
+def task_of_block(block, sections):
+    """The task whose section names the block's class or function (in
+    backticks); None if none does."""
+    top = block.name.split(".")[0]
+    for task, _, text in sections:
+        if re.search(rf"`{re.escape(top)}\b", text):
+            return task
+    return None
+
+
+def more_cell(blocks):
+    """The markdown of one ``<details>`` cell holding `blocks`' second level."""
+    items = "\n".join(f"<li><code>{b.name}</code>: {_html(b.more)}</li>" for b in blocks)
+    return ("<details>\n<summary><b>More hints</b> (open only when stuck)</summary>\n\n"
+            f"<ul>\n{items}\n</ul>\n</details>")
+
+
+def _html(text):
+    import html
+
+    return html.escape(text, quote=False)
+
+
+def add_more_hints(path, lab, blocks=None):
+    """Adds a folded ``<details>`` cell with the second-level hints of
+    `lab`'s blocks before each task's check cell of notebook `path`.
+
+    Returns:
+        The blocks with a second level that no task's section names (they
+        go in one cell before the first check cell), for the caller to know.
+    """
+    blocks = source_blocks() if blocks is None else blocks
+    nb = json.loads(Path(path).read_text())
+    sections = task_sections(nb["cells"], lab)
+    if not sections:
+        return []
+    mine = [b for b in blocks if b.more and lab in labs_of(b)]
+    by_task, unplaced = {}, []
+    for block in mine:
+        task = task_of_block(block, sections)
+        if task is None:
+            unplaced.append(block)
+        else:
+            by_task.setdefault(task, []).append(block)
+    if unplaced:
+        by_task.setdefault(sections[0][0], []).extend(unplaced)
+    for task, index, _ in reversed(sections):
+        if task in by_task:
+            nb["cells"].insert(index, {"cell_type": "markdown", "id": f"more-hints-{task}",
+                                       "metadata": {}, "source": more_cell(by_task[task])})
+    Path(path).write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+    return unplaced
 
 
 def main(argv=None):

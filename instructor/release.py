@@ -11,8 +11,12 @@
    ``instructor/nbgrader_course.py``), which strips solutions, hidden tests
    and outputs; adds the student README and Makefile
    (``instructor/release_files/``).
-4. Runs the leak check, which fails the build on any solution text, marker,
-   hidden check id or value, ``.pyc``, notebook output or personal metadata.
+4. At hint level ``more``, adds the blocks' ``### MORE:`` hints to the
+   notebooks, folded, before each task's check cell (``instructor/hints.py``).
+5. Runs the leak check, which fails the build on any solution text, marker,
+   hidden check id or value, ``.pyc``, notebook output or personal metadata,
+   and on any hint or notebook text that shares `hints.LIMIT` consecutive
+   code tokens with its solution (at every hint level).
 """
 
 import json
@@ -20,9 +24,11 @@ import shutil
 from pathlib import Path
 
 from autograder import REPO
+from instructor import hints as hint_measure
 from instructor.nbgrader_course import released_notebooks
 from instructor.student_copy import (
     HINT,
+    MORE,
     copy_student_file,
     solution_lines,
     strip_solutions,
@@ -33,7 +39,7 @@ from instructor.student_copy import (
 # (tracked files only; notebooks come from nbgrader).
 SHIPPED = ("autograder", "datasets", "requirements.txt", "src/dlkit")
 RELEASE_FILES = REPO / "instructor" / "release_files"  # README.md and Makefile of the copy
-MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", HINT)
+MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", HINT, MORE)
 NOTEBOOK_METADATA = {"kernelspec", "language_info", "nbgrader"}
 
 
@@ -105,6 +111,7 @@ def leak_check(release, master=REPO):
                 break
         if path.suffix == ".ipynb":
             problems += _notebook_problems(rel, json.loads(text))
+    problems += [f"hint leak: {leak}" for leak in hint_measure.release_leaks(release, master)]
     if problems:
         raise LeakError("The release leaks:\n  " + "\n  ".join(problems))
 
@@ -123,14 +130,16 @@ def _notebook_problems(rel, nb):
     return problems
 
 
-def build_release(target=REPO / "build" / "release", notebooks=None):
-    """Writes the student copy to `target` and leak-checks it."""
+def build_release(target=REPO / "build" / "release", notebooks=None, hints="concept"):
+    """Writes the student copy to `target` with hints at level `hints`
+    (``none``, ``concept`` or ``more``) and leak-checks it."""
+    hint_measure.check_level(hints)
     target = Path(target)
     if target.exists():
         shutil.rmtree(target)
     for rel in tracked_files():
         if shipped(rel):
-            copy_student_file(rel, target / rel)
+            copy_student_file(rel, target / rel, hints)
     for path in sorted(RELEASE_FILES.iterdir()):
         shutil.copy2(path, target / path.name)
     if notebooks is None:
@@ -138,12 +147,14 @@ def build_release(target=REPO / "build" / "release", notebooks=None):
     for path in notebooks:
         (target / "labs").mkdir(parents=True, exist_ok=True)
         shutil.copy2(path, target / "labs" / Path(path).name)
+        if hints == "more":
+            hint_measure.add_more_hints(target / "labs" / Path(path).name, Path(path).stem)
     leak_check(target)
     return target
 
 
-def main():
-    target = build_release()
+def main(hints="concept"):
+    target = build_release(hints=hints)
     n = sum(1 for p in target.rglob("*") if p.is_file())
-    print(f"student release: {target} ({n} files); leak check passed")
+    print(f"student release: {target} ({n} files, hints={hints}); leak check passed")
     return 0

@@ -2,8 +2,8 @@
 
 In ``src/dlkit`` every ``### BEGIN SOLUTION`` ... ``### END SOLUTION`` block
 becomes a stub that raises ``NotImplementedError`` with the block's
-``### HINT:`` text. The release, the nbgrader course and the demo starter
-all make student files here.
+``### HINT:`` text (at hint level ``none``, without it). The release, the
+nbgrader course and the demo starter all make student files here.
 """
 
 import shutil
@@ -14,6 +14,7 @@ from autograder.core.solution_blocks import (  # noqa: F401 - the release's voca
     BEGIN,
     END,
     HINT,
+    MORE,
     solution_lines,
     strip_solutions,
 )
@@ -25,10 +26,11 @@ def tracked_files():
     return [f for f in out.split("\0") if f and (REPO / f).is_file()]
 
 
-def copy_student_file(rel, dest):
-    """Copies tracked file `rel` to `dest`, stubbing solutions in src/dlkit."""
+def copy_student_file(rel, dest, hints="concept"):
+    """Copies tracked file `rel` to `dest`, stubbing solutions in src/dlkit
+    with hints at level `hints` (see `strip_solutions`)."""
     dest.parent.mkdir(parents=True, exist_ok=True)
     if rel.startswith("src/dlkit/") and rel.endswith(".py"):
-        dest.write_text(strip_solutions((REPO / rel).read_text()))
+        dest.write_text(strip_solutions((REPO / rel).read_text(), hints))
     else:
         shutil.copy2(REPO / rel, dest)

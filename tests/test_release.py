@@ -86,6 +86,39 @@ def _hidden_arguments():
                 for args in [json.dumps(c.args, sort_keys=True)] if len(args) >= MIN_SECRET_ARGS)
 
 
+def _replace(path, old, new):
+    text = path.read_text()
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new))
+
+
+def _add_markdown(path, text):
+    nb = json.loads(path.read_text())
+    nb["cells"].append({"cell_type": "markdown", "id": "planted", "metadata": {}, "source": text})
+    path.write_text(json.dumps(nb))
+
+
+@pytest.mark.parametrize("level", ["none", "more"])
+def test_release_at_each_hint_level_passes_the_leak_check(release, tmp_path, level):
+    # the nbgrader notebooks of the default (concept) release, made once
+    notebooks = sorted((release / "labs").glob("*.ipynb"))
+    target = build_release(tmp_path / level, notebooks=notebooks, hints=level)
+    stubs = (target / "src" / "dlkit" / "callbacks.py").read_text()
+    assert stubs.count("raise NotImplementedError(") >= 11
+    assert ("Hint:" in stubs) == (level != "none")
+    details = sum("<details>" in "".join(c["source"])
+                  for nb in sorted((target / "labs").glob("*.ipynb"))
+                  for c in json.loads(nb.read_text())["cells"] if c["cell_type"] == "markdown")
+    assert (details > 0) == (level == "more"), details
+    if level == "more":  # a leaking second level fails the build
+        copy = tmp_path / "copy"
+        shutil.copytree(target, copy)
+        _add_markdown(copy / "labs" / "schedules.ipynb",
+                      "<details>exponent = math.floor(step / self.epochs_per_drop)</details>")
+        with pytest.raises(LeakError, match="hint leak"):
+            leak_check(copy)
+
+
 def _add_output(path):
     nb = json.loads(path.read_text())
     cell = next(c for c in nb["cells"] if c["cell_type"] == "code")

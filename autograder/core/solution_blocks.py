@@ -3,7 +3,7 @@ replace them in a student's copy.
 
 A solution block is the lines between a begin and an end marker comment,
 with a hint line first (the concept: the idea, the API to look up, the
-pitfall; never code) and optionally ``### MORE:`` lines (a second level the
+pitfall; never code) and optionally "more" lines (`MORE`: a second level the
 release may show in the notebook). In a student's copy it becomes a
 ``TODO`` comment and a ``raise NotImplementedError`` naming the function and,
 at hint level ``concept`` or ``more``, the hint. The
