@@ -5,6 +5,7 @@ checks only. Grading never trusts them: the grader re-runs every check,
 public and hidden, in its own worker process.
 """
 
+import contextlib
 import importlib
 import math
 import os
@@ -26,10 +27,52 @@ def _install_imp_shim():
         sys.modules["imp"] = shim
 
 
-def setup(seed=0):
-    """Seeds, determinism and autoreload for a lab notebook. Safe to re-run."""
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# TensorFlow's C++ logging, read once when it loads: 3 keeps its start-up
+# lines (oneDNN, CPU features, cuInit, NodeDef warnings) out of the notebook.
+QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "GRPC_VERBOSITY": "ERROR",
+                    "GLOG_minloglevel": "3"}
+
+
+@contextlib.contextmanager
+def _stderr_silenced():
+    """The process's stderr (file descriptor 2) goes to /dev/null: the
+    lines TensorFlow writes before its logging starts (``cudart_stub``,
+    "All log messages before absl::InitializeLog()") ignore the variables
+    above. Python errors still reach the notebook (as exceptions)."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no file descriptor 2 (some embedded kernels)
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def quiet_tensorflow():
+    """Loads TensorFlow and Keras without their start-up lines: sets
+    `QUIET_TENSORFLOW` (unless already set) before TensorFlow loads and
+    silences stderr while it does. Safe to re-run."""
+    for name, value in QUIET_TENSORFLOW.items():
+        os.environ.setdefault(name, value)
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    if "tensorflow" not in sys.modules:
+        with _stderr_silenced():
+            import keras  # noqa: F401 - loaded here, quietly
+            import tensorflow  # noqa: F401
+    import tensorflow as tf
+
+    tf.get_logger().setLevel("ERROR")
+
+
+def setup(seed=0):
+    """Seeds, determinism and autoreload for a lab notebook, with TensorFlow
+    loaded quietly (`quiet_tensorflow`). Safe to re-run."""
+    quiet_tensorflow()
     try:
         ip = get_ipython()  # noqa: F821 - defined inside IPython
     except NameError:
@@ -74,7 +117,10 @@ def _in_kernel(probe, args, timeout):
 def check(lab, task=None, *, quiet=False):
     """Runs the public checks of `lab` (only those of `task` if given).
 
-    Prints one line per check (what differs when it fails) and raises
+    Prints the failing checks first (what differs), then one line per task
+    (a task not started yet is that one line, with where to begin), and
+    draws expected against got for every failing check whose outputs are
+    sequences (rates, trajectories, training curves). Raises
     ``AssertionError`` if any check fails, so a notebook run stops there.
 
     Returns:
@@ -83,6 +129,7 @@ def check(lab, task=None, *, quiet=False):
     from autograder.core.catalog import course_source, load_checks, load_references
     from autograder.core.evaluate import evaluate
     from autograder.core.given_code import with_grader_probes
+    from autograder.reports import check_lines
 
     _reload_student_modules()
     checks = [c for c in load_checks([lab], include_hidden=False)
@@ -91,17 +138,50 @@ def check(lab, task=None, *, quiet=False):
         raise ValueError(f"No public checks for this task. Received: lab={lab!r}, task={task!r}")
     call = with_grader_probes(_in_kernel, REPO / "src", course_source())
     results = evaluate(checks, load_references(checks), call)
-    if not quiet:
-        for r in results:
-            mark = "ok  " if r.passed else "FAIL"
-            print(f"{mark} {r.check.id} ({r.check.points:g} pt): {r.message}")
+    rows = [r.as_dict() for r in results]
     score = sum(r.score for r in results)
     total = sum(c.points for c in checks)
-    print(f"{task or lab}: {score:g} / {total:g} points")
+    if quiet:
+        print(f"{task or lab}: {score:g} / {total:g} points")
+    else:
+        for line in check_lines(rows):
+            print(line)
+        if task is None:
+            print(f"{lab}: {score:g} / {total:g} points")
+        show_plots(rows)
     failed = [r.check.id for r in results if not r.passed]
     if failed:
         raise AssertionError(f"{len(failed)} check(s) failed: {', '.join(failed)}")
     return score, total
+
+
+def show_plots(rows):
+    """Draws expected against got (inline) for each failing check whose
+    report row has sequences (``plot``, see `evaluate.plot_series`).
+
+    Returns:
+        The figures drawn.
+    """
+    from autograder.reports import plot_figure
+
+    figures = [plot_figure(r["plot"], title=f"{r['id']}: expected vs got", dpi=90)
+               for r in rows if r.get("plot")]
+    try:
+        from IPython.display import display
+    except ImportError:
+        return figures
+    if _in_ipython():
+        for fig in figures:
+            display(fig)
+    return figures
+
+
+def _in_ipython():
+    try:
+        get_ipython()  # noqa: F821 - defined inside IPython
+    except NameError:
+        return False
+    return True
 
 
 def submission_files(root=REPO):

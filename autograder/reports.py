@@ -4,6 +4,7 @@ and plain-text tables for the terminal."""
 import csv
 import html
 import json
+import re
 from pathlib import Path
 
 STATUS_MARK = {"passed": "ok", "failed": "FAIL", "error": "ERROR", "timeout": "TIMEOUT"}
@@ -118,6 +119,78 @@ def summarize(submission, show_hidden=True):
     }
 
 
+# --- a task at a glance: not started, failing checks first, one line per task ---
+
+NOT_STARTED = re.compile(r"NotImplementedError: ([\w.]+): not implemented yet")
+
+
+def not_started(rows):
+    """The function to begin with when every check of a task's `rows`
+    raised the stubs' ``NotImplementedError``; None otherwise."""
+    names = [NOT_STARTED.match(r.get("message") or "") for r in rows]
+    if rows and all(r["status"] == "error" for r in rows) and all(names):
+        return names[0].group(1)
+    return None
+
+
+def task_groups(rows):
+    """``[(lab, task, rows, begin)]`` in course and notebook order; `begin`
+    is what `not_started` says (None for a task that is started)."""
+    by_task = {}
+    for row in rows:
+        by_task.setdefault((row["lab"], row_task(row)), []).append(row)
+    groups = []
+    for lab in _lab_order({lab for lab, _ in by_task}):
+        for task in _task_order(lab, {t for la, t in by_task if la == lab}):
+            mine = by_task[(lab, task)]
+            groups.append((lab, task, mine, not_started(mine)))
+    return groups
+
+
+def not_started_line(task, rows, begin):
+    """``"inverse_time: not started, 9 checks, 14 points; begin with `X`"``."""
+    points = sum(r["max_score"] for r in rows)
+    return (f"{task}: not started, {len(rows)} check{'s' * (len(rows) != 1)}, "
+            f"{points:g} points; begin with `{begin}`")
+
+
+def check_lines(rows, labs=False):
+    """What a student reads about some checks (report rows), at a glance:
+    every failing check of a started task first (what differs), then one
+    line per task: its points and checks passed, or, for a task not
+    started, one line that says so and where to begin.
+
+    Args:
+        rows: report rows (`CheckResult.as_dict`), any labs and tasks.
+        labs: True to name the lab before each task.
+
+    Returns:
+        The lines, without a final score line.
+    """
+    groups = task_groups(rows)
+    lines = []
+    for _, _, mine, begin in groups:
+        if begin is None:
+            for r in mine:
+                if r["status"] != "passed":
+                    lines.append(f"{STATUS_MARK[r['status']]:>7}  {r['id']} "
+                                 f"({r['max_score']:g} pt): {r['message']}")
+    if lines:
+        lines.append("")
+    for lab, task, mine, begin in groups:
+        name = f"{lab}.{task}" if labs else task
+        if not any(r["max_score"] for r in mine) and all(r["status"] == "passed" for r in mine):
+            continue  # worth nothing and nothing to fix (the given-code check)
+        if begin is not None:
+            lines.append(not_started_line(name, mine, begin))
+            continue
+        passed = sum(r["status"] == "passed" for r in mine)
+        lines.append(f"{name}: {sum(r['score'] for r in mine):g} / "
+                     f"{sum(r['max_score'] for r in mine):g} points, {passed} of {len(mine)} "
+                     f"checks passed" + ("" if passed < len(mine) else " - done"))
+    return lines
+
+
 def first_line(text, limit=200):
     line = (text or "").strip().splitlines()[0] if (text or "").strip() else ""
     return line if len(line) <= limit else line[:limit - 3] + "..."
@@ -143,42 +216,60 @@ def _first_difference(want, have):
     return min(len(want), len(have)) if len(want) != len(have) else None
 
 
-def plot_svg(series):
-    """An inline SVG of one ``{"label", "expected", "got"}`` series
-    (`evaluate.plot_series`): the reference's values dashed, the student's
-    solid, a dotted line at the first index where they differ."""
-    import io
-
-    import matplotlib
-    from matplotlib.figure import Figure
+def draw_series(ax, series):
+    """Draws one ``{"label", "expected", "got"}`` series
+    (`evaluate.plot_series`) on the matplotlib axes `ax`: the reference's
+    values dashed, the student's solid, a dotted line at the first index
+    where they differ."""
     from matplotlib.lines import Line2D
 
     want, have = _columns(series["expected"]), _columns(series["got"])
     colors = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd"]
+    for k, column in enumerate(want):
+        ax.plot(range(len(column)), column, "--", color="#555" if len(want) == 1 else
+                colors[k], lw=1.6, marker="x", ms=4)
+    for k, column in enumerate(have):
+        ax.plot(range(len(column)), column, "-", color=colors[k], lw=1.2, marker="o", ms=3,
+                alpha=0.85)
+    first = min((d for d in (_first_difference(w, h) for w, h in zip(want, have))
+                 if d is not None), default=None)
+    if first is not None:
+        ax.axvline(first, color="#999", ls=":", lw=1)
+    ax.set_title(series["label"] + (f" (first difference at index {first})"
+                                    if first is not None else ""), fontsize=10)
+    ax.set_xlabel("index (from 0)" + (", one colour per component" if len(want) > 1 else ""),
+                  fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.grid(alpha=0.3)
+    ax.legend([Line2D([], [], color="#555", ls="--", marker="x"),
+               Line2D([], [], color=colors[0], marker="o")],
+              ["expected (reference)", "got (your code)"], fontsize=8, loc="best")
+
+
+def plot_figure(series, title=None, dpi=72):
+    """A matplotlib `Figure` (no pyplot state) of one or more series, one
+    panel each, expected against got."""
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(6.2, 2.5 * len(series)), dpi=dpi)
+    for ax, one in zip(fig.subplots(len(series), 1, squeeze=False)[:, 0], series):
+        draw_series(ax, one)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_svg(series):
+    """An inline SVG of one ``{"label", "expected", "got"}`` series
+    (`evaluate.plot_series`), drawn by `draw_series`."""
+    import io
+
+    import matplotlib
+
     # Text as text (the browser's font), no embedded glyphs: a few KB a plot.
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "dlkit"}):
-        fig = Figure(figsize=(6.2, 2.5), dpi=72)
-        ax = fig.subplots()
-        for k, column in enumerate(want):
-            ax.plot(range(len(column)), column, "--", color="#555" if len(want) == 1 else
-                    colors[k], lw=1.6, marker="x", ms=4)
-        for k, column in enumerate(have):
-            ax.plot(range(len(column)), column, "-", color=colors[k], lw=1.2, marker="o", ms=3,
-                    alpha=0.85)
-        first = min((d for d in (_first_difference(w, h) for w, h in zip(want, have))
-                     if d is not None), default=None)
-        if first is not None:
-            ax.axvline(first, color="#999", ls=":", lw=1)
-        ax.set_title(series["label"] + (f" (first difference at index {first})"
-                                        if first is not None else ""), fontsize=10)
-        ax.set_xlabel("index (from 0)" + (", one colour per component" if len(want) > 1 else ""),
-                      fontsize=9)
-        ax.tick_params(labelsize=8)
-        ax.grid(alpha=0.3)
-        ax.legend([Line2D([], [], color="#555", ls="--", marker="x"),
-                   Line2D([], [], color=colors[0], marker="o")],
-                  ["expected (reference)", "got (your code)"], fontsize=8, loc="best")
-        fig.tight_layout()
+        fig = plot_figure([series])
         out = io.StringIO()
         fig.savefig(out, format="svg", metadata={"Date": None})
     svg = out.getvalue()
@@ -223,6 +314,14 @@ def _check_card(row):
             f'<pre>{e(row["message"])}</pre>{plots}</div>')
 
 
+def _idle_card(lab, task, rows, begin):
+    e = html.escape
+    ids = " ".join(f'<a id="check-{e(r["id"])}"></a>' for r in rows)
+    return (f'<div class="check error not-started" id="task-{e(lab)}-{e(task)}">{ids}'
+            f'<span class="mark">NOT STARTED</span> <b>{e(lab)}</b>: '
+            f'{e(not_started_line(task, rows, begin))}</div>')
+
+
 def feedback_html(submission, feedback="after-deadline"):
     """The HTML a student reads about one submission.
 
@@ -246,7 +345,10 @@ def feedback_html(submission, feedback="after-deadline"):
     show_hidden = feedback == "after-deadline"
     info = summarize(submission, show_hidden)
     rows = [r for r in submission["checks"] if show_hidden or not r.get("hidden")]
-    lost = [r for r in rows if r["status"] != "passed"]
+    groups = task_groups(rows)
+    idle = [(lab, task, mine, begin) for lab, task, mine, begin in groups if begin]
+    idle_ids = {r["id"] for _, _, mine, _ in idle for r in mine}
+    lost = [r for r in rows if r["status"] != "passed" and r["id"] not in idle_ids]
     passed = [r for r in rows if r["status"] == "passed"]
     hidden = info["hidden"]
 
@@ -288,8 +390,10 @@ def feedback_html(submission, feedback="after-deadline"):
 {lab_rows}</table>
 {fixes}
 </section>
-<section id="lost"><h2>Checks lost ({len(lost)})</h2>
-{"".join(_check_card(r) for r in lost) or "<p>None.</p>"}
+<section id="lost"><h2>Checks lost ({len(lost) + len(idle_ids)})</h2>
+{"".join(_check_card(r) for r in lost)}
+{"".join(_idle_card(lab, task, mine, begin) for lab, task, mine, begin in idle)}
+{"" if lost or idle else "<p>None.</p>"}
 </section>
 <details class="passed" id="passed"><summary>Checks passed ({len(passed)})</summary>
 <table><tr><th>check</th><th>what it checks</th><th>points</th></tr>{passed_rows}</table>
@@ -348,12 +452,10 @@ def print_table(report):
 
 
 def print_check_table(submission):
-    """Prints one submission's checks; returns 0 when all passed, else 1."""
-    width = max(len(c["id"]) for c in submission["checks"])
-    for c in submission["checks"]:
-        mark = STATUS_MARK[c["status"]]
-        print(f"{mark:>7}  {c['id']:<{width}}  {c['score']:g}/{c['max_score']:g}")
-        if c["status"] != "passed":
-            print(f"{'':>9}{c['message']}")
+    """Prints one submission's checks as `check_lines` does (failing checks
+    first, one line per task, a task not started in one line) and the
+    score; returns 0 when all passed, else 1."""
+    for line in check_lines(submission["checks"]):
+        print(line)
     print(f"\nscore {submission['score']:g} / {submission['max_score']:g}")
     return 0 if submission["score"] == submission["max_score"] else 1

@@ -7,6 +7,7 @@ import copy
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -17,7 +18,15 @@ from autograder.core import compare
 from autograder.core.catalog import Check, load_checks, load_references
 from autograder.core.evaluate import CheckResult, judge
 from autograder.core.runner import ProbeOutcome, ProbeStatus
-from autograder.reports import contract_report, feedback_html, summarize, write_reports
+from autograder.notebook import show_plots
+from autograder.reports import (
+    check_lines,
+    contract_report,
+    feedback_html,
+    print_check_table,
+    summarize,
+    write_reports,
+)
 
 CHROMIUM = shutil.which("chromium")
 
@@ -213,3 +222,53 @@ def test_the_page_renders_in_chromium_with_its_summary_and_a_plot(demo_report, t
     # of the page is not background
     assert sum(1 for n in histogram if n) > 20
     assert max(histogram) < 0.97 * sum(histogram)
+
+
+def _not_started(check_id, name="InverseTimeDecay.__init__"):
+    return CheckResult.error(_check(check_id), f"NotImplementedError: {name}: not implemented "
+                             "yet. Hint: the idea (at callbacks.py:10)").as_dict()
+
+
+def _mixed():
+    rows = _submission()["checks"] + [
+        _not_started("schedules.inverse_time.rates"), _not_started("schedules.inverse_time.logs"),
+        _not_started("schedules.inverse_time_per_batch.rates", "InverseTimeDecay.schedule")]
+    return {**_submission(), "checks": rows}
+
+
+def test_a_task_not_started_is_one_line_after_the_failing_checks():
+    lines = check_lines(_mixed()["checks"])
+    text = "\n".join(lines)
+    assert "NotImplementedError" not in text  # not the same error three times
+    assert ("inverse_time: not started, 3 checks, 6 points; begin with "
+            "`InverseTimeDecay.__init__`") in lines
+    failing = [k for k, line in enumerate(lines) if line.lstrip().startswith("FAIL")]
+    summaries = [k for k, line in enumerate(lines) if re.match(r"\w+: ", line)]
+    assert failing and summaries and max(failing) < min(summaries)
+    assert [lines[k].split(":")[0] for k in summaries] == [
+        "step_decay", "inverse_time", "exponential", "cyclic"]  # notebook order, one each
+    # a task where one check runs is started: its errors are listed
+    started = [*_mixed()["checks"][:-1], CheckResult.error(
+        _check("schedules.inverse_time_per_batch.rates"), "ValueError: bad").as_dict()]
+    assert not any("not started" in line for line in check_lines(started))
+
+
+def test_make_check_and_the_feedback_show_a_task_not_started_once(capsys):
+    sub = _mixed()
+    assert print_check_table(sub) == 1
+    out = capsys.readouterr().out
+    assert out.count("not started") == 1 and "NotImplementedError" not in out
+    assert out.rstrip().endswith(f"score {sub['score']:g} / {sub['max_score']:g}")
+    page = feedback_html(sub)
+    lost = page[page.index('id="lost"'):page.index("<details")]
+    assert lost.count("not started") == 1 and "NotImplementedError" not in lost
+    assert 'id="check-schedules.inverse_time.rates"' in lost  # "fix first" links land
+
+
+def test_the_notebook_draws_expected_against_got_for_a_failing_sequence():
+    figures = show_plots(_submission()["checks"])
+    failing_with_curves = [r for r in _submission()["checks"] if r.get("plot")]
+    assert len(figures) == len(failing_with_curves) == 3
+    ax = figures[0].axes[0]
+    assert "first difference at index" in ax.get_title()
+    assert len(ax.lines) >= 2  # expected and got

@@ -142,10 +142,16 @@ def test_every_command_of_the_student_copy_works_there(release):
     for args in ([], ["check"], ["grade"]):
         code, out = _run(release, python, "-m", "autograder", *args, "--help")
         assert code == 0 and "usage: python -m autograder" in out, out
-    # A real check on the starter: every check fails with the stub's hint,
-    # and the exit status says so.
+    # A real check on the starter: one line per task, none started, and the
+    # exit status says so.
     code, out = _run(release, python, "-m", "autograder", "check", "schedules")
-    assert code == 1 and "NotImplementedError" in out and "\nscore 0 / " in out, out[-2000:]
+    assert code == 1 and "\nscore 0 / " in out, out[-2000:]
+    assert "NotImplementedError" not in out, out[-2000:]
+    from autograder.core.catalog import lab_tasks
+
+    for task in lab_tasks("schedules"):
+        assert re.search(rf"^{task}: not started, \d+ checks, \d+ points; begin with `\w+",
+                         out, re.MULTILINE), out[-2000:]
     assert "Traceback" not in out, out[-2000:]
     # The student Makefile, with this suite's environment as its venv.
     venv = Path(python).parent.parent
