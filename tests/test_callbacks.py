@@ -87,6 +87,9 @@ def test_real_fit_records_learning_rate_history():
     (lambda: callbacks.CyclicLR(0.001, 0.01, 4, mode="sine"), "mode"),
     (lambda: callbacks.CyclicLR(0.001, 0.01, 4, gamma=1.5), "gamma"),
     (lambda: callbacks.StepDecay(float("nan")), "initial_learning_rate"),
+    (lambda: callbacks.CyclicLR(0.001, 0.01, step_size=2000.5), "step_size"),
+    (lambda: callbacks.CyclicLR(0.001, 0.01, step_size=float("inf")), "step_size"),
+    (lambda: callbacks.EarlyStopping(patience=1.5), "patience"),
 ])
 def test_bad_arguments_name_the_argument(make, argument):
     with pytest.raises(ValueError) as info:
@@ -104,3 +107,20 @@ def test_config_round_trip_and_registration():
     assert type(revived) is callbacks.CyclicLR
     assert keras.saving.get_registered_name(callbacks.CyclicLR) == "dlkit>CyclicLR"
     assert math.isclose(revived.schedule(7), cb.schedule(7))
+
+
+def test_an_integral_float_is_taken_as_that_integer():
+    # CLR's widely used default, often computed as 4 * len(x) / batch_size
+    clr = callbacks.CyclicLR(0.001, 0.006, step_size=2000.)
+    assert clr.step_size == 2000 and type(clr.step_size) is int
+    assert clr.get_config()["step_size"] == 2000
+    as_int = callbacks.CyclicLR(0.001, 0.006, step_size=2)
+    assert ([callbacks.CyclicLR(0.001, 0.006, step_size=np.float32(2.0)).schedule(i)
+             for i in range(6)] == [as_int.schedule(i) for i in range(6)])
+    step = callbacks.StepDecay(0.1, epochs_per_drop=3.0)
+    assert type(step.epochs_per_drop) is int and step.schedule(3) == 0.05
+    stop = callbacks.EarlyStopping(patience=2.0, start_from_epoch=1.0)
+    assert (stop.patience, stop.start_from_epoch) == (2, 1)
+    assert type(stop.patience) is int and type(stop.start_from_epoch) is int
+    with pytest.raises(ValueError, match=r"Received: step_size=2000.5"):
+        callbacks.CyclicLR(0.001, 0.006, step_size=2000.5)

@@ -34,6 +34,17 @@ def check_non_negative(name, value):
         _fail(name, "must be a non-negative number", value)
 
 
+def as_integer(value):
+    """`value` as an ``int`` when it is a float with an integral value
+    (``2000.0``, ``np.float32(4.0)``, often computed as ``4 * len(x) /
+    batch_size``), as Keras users expect; anything else unchanged, so that
+    the checks below still refuse ``2000.5``."""
+    if (isinstance(value, numbers.Real) and not isinstance(value, (bool, numbers.Integral))
+            and math.isfinite(value) and float(value).is_integer()):
+        return int(value)
+    return value
+
+
 def check_positive_int(name, value):
     """Raises unless `value` is an integer >= 1."""
     if not (isinstance(value, numbers.Integral) and not isinstance(value, bool)

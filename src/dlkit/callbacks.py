@@ -42,6 +42,7 @@ import warnings
 import keras
 
 from dlkit._validation import (
+    as_integer,
     check_in_range,
     check_non_negative,
     check_one_of,
@@ -135,7 +136,8 @@ class StepDecay(ScheduleCallback):
         initial_learning_rate: rate of epochs ``0 .. epochs_per_drop - 1``;
             a positive number.
         drop: factor applied at every drop, in ``(0, 1]``. Defaults to 0.5.
-        epochs_per_drop: epochs between two drops, a positive integer.
+        epochs_per_drop: epochs between two drops, a positive integer (an
+            integral float such as ``10.0`` is taken as that integer).
             Defaults to 10.
 
     Example:
@@ -146,6 +148,7 @@ class StepDecay(ScheduleCallback):
 
     def __init__(self, initial_learning_rate, drop=0.5, epochs_per_drop=10):
         super().__init__(per="epoch")
+        epochs_per_drop = as_integer(epochs_per_drop)  # 10.0 is taken as 10
         self.initial_learning_rate = initial_learning_rate
         self.drop = drop
         self.epochs_per_drop = epochs_per_drop
@@ -287,7 +290,8 @@ class CyclicLR(ScheduleCallback):
     Args:
         base_lr: lowest rate; a non-negative number.
         max_lr: highest rate; a number >= `base_lr`.
-        step_size: iterations in half a cycle; a positive integer.
+        step_size: iterations in half a cycle; a positive integer (an integral
+            float such as ``2000.0`` is taken as that integer).
         mode: ``"triangular"``, ``"triangular2"`` or ``"exp_range"``.
             Defaults to ``"triangular"``.
         gamma: per-iteration factor of ``"exp_range"``; a number in
@@ -302,6 +306,7 @@ class CyclicLR(ScheduleCallback):
 
     def __init__(self, base_lr, max_lr, step_size, mode="triangular", gamma=1.0):
         super().__init__(per="batch")
+        step_size = as_integer(step_size)  # 2000.0 (4 * len(x) / batch_size) is taken as 2000
         self.base_lr = base_lr
         self.max_lr = max_lr
         self.step_size = step_size
@@ -496,6 +501,7 @@ class EarlyStopping(keras.callbacks.Callback):
     def __init__(self, monitor="val_loss", min_delta=0.0, patience=0, mode="auto",
                  baseline=None, restore_best_weights=False, start_from_epoch=0):
         super().__init__()
+        patience, start_from_epoch = as_integer(patience), as_integer(start_from_epoch)
         ### BEGIN SOLUTION
         ### HINT: check_non_negative for min_delta; patience and start_from_epoch must be non-negative integers (_check_non_negative_int); mode one of EARLY_STOPPING_MODES (check_one_of); baseline None or a number (check_non_negative does not fit: raise ValueError yourself, same message shape).
         check_non_negative("min_delta", min_delta)
