@@ -184,6 +184,39 @@ def _in_ipython():
     return True
 
 
+def task_points(lab, root=REPO):
+    """Prints each task of `lab` with its points, computed, never typed: the
+    grader's total (the points of the lab notebook's graded cells, which a
+    test keeps equal to the points of the task's public and hidden checks)
+    and the public checks' share (what the check cells run).
+
+    Returns:
+        ``{task: (public points, total points)}``.
+    """
+    import json
+
+    from autograder.core.catalog import lab_tasks, load_checks
+
+    public = {}
+    for c in load_checks([lab], include_hidden=False):
+        public[c.task] = public.get(c.task, 0) + c.points
+    path = Path(root) / "labs" / f"{lab}.ipynb"
+    graded = {}
+    if path.is_file():
+        for cell in json.loads(path.read_text())["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade") and meta.get("grade_id", "").startswith("grade_"):
+                graded[meta["grade_id"][len("grade_"):]] = meta.get("points", 0)
+    points = {t: (public.get(t, 0), graded.get(t, public.get(t, 0))) for t in lab_tasks(lab)}
+    width = max(len(t) for t in points)
+    print(f"{'task':<{width}}  {'points':>6}  {'public checks':>13}")
+    for task, (shown, total) in points.items():
+        print(f"{task:<{width}}  {total:>6g}  {shown:>13g}")
+    print(f"{'lab':<{width}}  {sum(t for _, t in points.values()):>6g}  "
+          f"{sum(s for s, _ in points.values()):>13g}")
+    return points
+
+
 def submission_files(root=REPO):
     root = Path(root)
     files = [p for p in (root / "src" / "dlkit").rglob("*.py")]

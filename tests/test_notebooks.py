@@ -2,7 +2,10 @@
 bottom with passing checks is shown by the nbgrader run in
 tests/test_nbgrader.py; ``make notebooks`` runs them outside nbgrader.)"""
 
+import re
+
 import nbformat
+import pytest
 
 from autograder import REPO
 from autograder.core.catalog import GIVEN_CODE_TASK, LABS, load_checks
@@ -34,3 +37,29 @@ def test_notebooks_are_committed_clean():
         for cell in nb.cells:
             if cell.cell_type == "code":
                 assert not cell.outputs and cell.execution_count is None, path.stem
+
+
+# Labs whose notebook has not yet taken up the computed points and the quiet
+# TensorFlow setup (issue 11); strict, so the mark goes once they have.
+NOT_YET = {"generalization"}
+EACH = [pytest.param(p, id=p.stem, marks=pytest.mark.xfail(
+    strict=True, reason="notebook not yet updated by its owner")) if p.stem in NOT_YET
+        else pytest.param(p, id=p.stem) for p in NOTEBOOKS]
+
+
+@pytest.mark.parametrize("path", EACH)
+def test_point_totals_are_computed_not_typed(path):
+    nb = nbformat.read(path, as_version=4)
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert not re.search(r"out\s+of\s+\d+(,\s*\d+)+", prose)  # a typed list of totals
+    assert any(f'task_points("{path.stem}")' in c.source for c in nb.cells
+               if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("path", EACH)
+def test_tensorflow_is_silenced_before_it_loads(path):
+    nb = nbformat.read(path, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    first = next(k for k, s in enumerate(code) if "setup()" in s or "tensorflow" in s)
+    before = "\n".join(code[:first + 1])
+    assert 0 <= before.find('"TF_CPP_MIN_LOG_LEVEL"') < before.index("setup()")
