@@ -151,7 +151,7 @@ def check(lab, task=None, *, quiet=False):
         show_plots(rows)
     failed = [r.check.id for r in results if not r.passed]
     if failed:
-        raise AssertionError(f"{len(failed)} check(s) failed: {', '.join(failed)}")
+        raise AssertionError(f"{len(failed)} of {len(results)} checks failed (listed above)")
     return score, total
 
 
