@@ -39,12 +39,7 @@ def test_notebooks_are_committed_clean():
                 assert not cell.outputs and cell.execution_count is None, path.stem
 
 
-# Labs whose notebook has not yet taken up the computed points and the quiet
-# TensorFlow setup (issue 11); strict, so the mark goes once they have.
-NOT_YET = {"generalization"}
-EACH = [pytest.param(p, id=p.stem, marks=pytest.mark.xfail(
-    strict=True, reason="notebook not yet updated by its owner")) if p.stem in NOT_YET
-        else pytest.param(p, id=p.stem) for p in NOTEBOOKS]
+EACH = [pytest.param(p, id=p.stem) for p in NOTEBOOKS]
 
 
 @pytest.mark.parametrize("path", EACH)
