@@ -150,7 +150,7 @@ def hostile(tmp_path_factory):
             'check_non_negative("decay_rate", decay_rate)\n        ### END SOLUTION\n\n'
             '    def schedule(self, step):\n        """Returns the rate for epoch or '
             'iteration `step` as a Python float."""\n        ### BEGIN SOLUTION\n'
-            '        ### HINT: lr0 * math.exp',
+            '        ### HINT: exponential decay in continuous form',
             "decay_rate < 0", "import time\ntime.sleep(100_000)")),
         "segfault_in_method": _variant(tmp, "segfault_in_method", replace=(
             EXPONENTIAL_RETURN, "import ctypes; ctypes.string_at(0)")),

@@ -76,4 +76,5 @@ def test_reference_notebook_executes_without_failing_checks(nbgrader_run, lab):
     text = "".join(o.get("text", "") for o in outputs)
     assert not errors, errors
     assert "FAIL" not in text
-    assert text.count("ok  ") >= 5, "the notebook's check cells did not run"
+    # A check cell ends with one line per task; a task with every check passed ends "- done".
+    assert text.count(" - done") >= 2, "the notebook's check cells did not run"
