@@ -9,8 +9,9 @@ They train with `fit`, below, rather than ``model.fit``: the same step
 ``model.losses``, gradients, ``optimizer.apply``) and the same epoch-level
 callback hooks, but a whole epoch runs inside one traced function. For the
 course's small models ``model.fit``'s per-step and per-epoch overhead (data
-adapter, iterator, a validation pass through ``evaluate``) costs five to ten
-times the arithmetic, and grading runs these gates for every submission.
+adapter, iterator, a validation pass through ``evaluate``) costs more than the
+arithmetic, and grading runs these gates for every submission (``make bench``
+prints the cost per lab).
 """
 
 import numpy as np
