@@ -82,11 +82,28 @@ def _verify_bn_weights(check, out):
     _passes(check, want, out, "against keras.layers.BatchNormalization's weights")
 
 
-def _verify_penalty(check, out):
+def keras_penalty(cls, **kwargs):
+    """``keras.regularizers.<cls>(**kwargs)``, usable on float64 weights too.
+
+    Keras 3.13 (Colab's version) stores L1's coefficient as a float32 tensor,
+    so its ``L1`` fails on float64 weights ("expected to be a float tensor but
+    is a double tensor"); later versions keep a Python float, as L2 always
+    did. Giving the coefficient back as a Python float leaves Keras's formula
+    (its own ``__call__``) as the oracle on every version.
+    """
     import keras
+
+    regularizer = getattr(keras.regularizers, cls)(**kwargs)
+    for name in ("l1", "l2"):
+        if hasattr(regularizer, name):
+            setattr(regularizer, name, float(getattr(regularizer, name)))
+    return regularizer
+
+
+def _verify_penalty(check, out):
     import tensorflow as tf
 
-    regularizer = getattr(keras.regularizers, check.args["cls"])(**check.args["kwargs"])
+    regularizer = keras_penalty(check.args["cls"], **check.args["kwargs"])
     probes = _probes()
     for case, got in zip(check.args["cases"], out):
         values = probes.make_array(case["shape"], case["seed"], low=0.01, high=2.0)
