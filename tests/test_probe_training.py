@@ -85,3 +85,53 @@ def test_fit_validation_loss_is_evaluate_and_early_stopping_stops():
     assert len(history["loss"]) == 2  # no epoch improves by 10: stops after patience 0
     np.testing.assert_allclose(history["val_loss"][-1], model.evaluate(x_val, y_val, verbose=0),
                                rtol=1e-5)
+
+
+class _BatchRate(keras.callbacks.Callback):
+    """Sets the rate before every batch, from the batch index (a batch-level
+    schedule), and records the loss each batch reports."""
+
+    def __init__(self):
+        super().__init__()
+        self.batch_losses = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.model.optimizer.learning_rate.assign(0.05 / (1 + batch))
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batch_losses.append(logs["loss"])
+
+    def on_epoch_end(self, epoch, logs=None):
+        logs["learning_rate"] = float(self.model.optimizer.learning_rate)
+
+
+def test_fit_without_shuffling_equals_model_fit_with_batch_hooks():
+    x, y = _problem()
+    ours, theirs = _model(regularized=True), _model(regularized=True)
+    ours_hooks, their_hooks = _BatchRate(), _BatchRate()
+    history = fit(ours, x, y, epochs=3, batch_size=8, shuffle=False, callbacks=[ours_hooks])
+    want = theirs.fit(x, y, epochs=3, batch_size=8, shuffle=False, verbose=0,
+                      callbacks=[their_hooks]).history
+    assert sorted(history) == sorted(want) == ["learning_rate", "loss"]
+    np.testing.assert_allclose(history["loss"], want["loss"], rtol=1e-5)
+    assert history["learning_rate"] == want["learning_rate"]
+    np.testing.assert_allclose(ours_hooks.batch_losses, their_hooks.batch_losses, rtol=1e-5)
+    assert len(ours_hooks.batch_losses) == 15
+    for got, expected in zip(ours.get_weights(), theirs.get_weights()):
+        np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+
+
+def test_fit_calls_the_batch_hooks_a_lambda_callback_sets():
+    x, y = _problem()
+    seen = []
+    spy = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: seen.append(batch))
+    fit(_model(), x, y, epochs=2, batch_size=16, shuffle=False, callbacks=[spy])
+    assert seen == [0, 1, 2, 0, 1, 2]
+
+
+def test_fit_from_initial_epoch_runs_the_remaining_epochs():
+    x, y = _problem()
+    epochs_seen = []
+    spy = keras.callbacks.LambdaCallback(on_epoch_begin=lambda epoch, logs: epochs_seen.append(epoch))
+    history = fit(_model(), x, y, initial_epoch=2, epochs=4, batch_size=16, callbacks=[spy])
+    assert epochs_seen == [2, 3] and len(history["loss"]) == 2

@@ -28,19 +28,34 @@ def seeded(seed):
     tf.config.experimental.enable_op_determinism()
 
 
-def fit(model, x, y, *, epochs, batch_size, seed, validation_data=None, callbacks=()):
-    """Trains a compiled `model` like ``model.fit(x, y, shuffle=True)``.
+def _overrides_batch_hooks(callback):
+    import keras
 
-    Each epoch visits the training rows in a fresh order drawn from
-    ``numpy.random.default_rng(seed)`` (``model.fit`` draws its order from
-    TensorFlow's generator), in mini-batches of `batch_size`, the last one
-    smaller. Callbacks get the epoch-level hooks of ``model.fit`` (train
-    begin/end, epoch begin/end with ``loss`` and, with `validation_data`,
-    ``val_loss`` and the compiled metrics in the logs) and may stop training
-    with ``model.stop_training``; batch-level hooks are not called.
+    base = keras.callbacks.Callback
+    for hook in ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"):
+        method = getattr(callback, hook)  # a LambdaCallback sets its hooks on the instance
+        if getattr(method, "__func__", method) is not getattr(base, hook):
+            return True
+    return False
+
+
+def fit(model, x, y, *, epochs, batch_size, seed=0, shuffle=True, validation_data=None,
+        callbacks=(), initial_epoch=0):
+    """Trains a compiled `model` like ``model.fit(x, y, verbose=0)``.
+
+    With `shuffle`, each epoch visits the training rows in a fresh order
+    drawn from ``numpy.random.default_rng(seed)`` (``model.fit`` draws its
+    order from TensorFlow's generator); without, in the given order. Rows go
+    in mini-batches of `batch_size`, the last one smaller. Callbacks get the
+    hooks of ``model.fit`` (train begin/end, epoch begin/end with ``loss``
+    and, with `validation_data`, ``val_loss`` and the compiled metrics in the
+    logs) and may stop training with ``model.stop_training``. When a callback
+    overrides a batch hook, each batch is its own call and the batch hooks
+    are called around it, with the batch index within the epoch.
 
     Returns:
-        ``{name: [value per epoch]}``, as ``History.history``.
+        ``{name: [value per epoch]}``, as ``History.history`` (what the
+        callbacks wrote into the epoch's logs included).
     """
     import keras
     import tensorflow as tf
@@ -48,41 +63,66 @@ def fit(model, x, y, *, epochs, batch_size, seed, validation_data=None, callback
     x, y = tf.constant(x), tf.constant(y)
     n = int(x.shape[0])
     rng = np.random.default_rng(int(seed))
+    callbacks = list(callbacks)
+    per_batch = any(_overrides_batch_hooks(c) for c in callbacks)
 
     if not model.optimizer.built:  # its variables cannot be created inside the loop
         model.optimizer.build(model.trainable_variables)
 
-    @tf.function
+    # autograph=False: nothing to convert (the loop is a tf.while_loop), as in
+    # model.fit, whose step Keras does not convert either.
+    @tf.function(autograph=False)
+    def train_batch(rows):
+        return model.train_step((tf.gather(x, rows), tf.gather(y, rows)))
+
+    @tf.function(autograph=False)
     def train_epoch(order):
-        for start in tf.range(0, n, batch_size):
-            rows = order[start:start + batch_size]
-            logs = model.train_step((tf.gather(x, rows), tf.gather(y, rows)))
-        return logs
+        def step(start):
+            model.train_step((tf.gather(x, order[start:start + batch_size]),
+                              tf.gather(y, order[start:start + batch_size])))
+            return (start + batch_size,)
+
+        tf.while_loop(lambda start: start < n, step, (tf.constant(0, order.dtype),))
+        return model.get_metrics_result()
 
     validate = None
     if validation_data is not None:
         x_val, y_val = (tf.constant(v) for v in validation_data)
-        validate = tf.function(lambda: model.test_step((x_val, y_val)))
+        validate = tf.function(lambda: model.test_step((x_val, y_val)), autograph=False)
 
-    hooks = keras.callbacks.CallbackList(list(callbacks), model=model, epochs=epochs,
-                                         steps=-(-n // batch_size), verbose=0)
-    history = {}
+    hooks = keras.callbacks.CallbackList(callbacks, add_history=True, model=model,
+                                         epochs=epochs, steps=-(-n // batch_size), verbose=0)
     model.stop_training = False
     hooks.on_train_begin()
-    for epoch in range(epochs):
+    for epoch in range(initial_epoch, epochs):
         hooks.on_epoch_begin(epoch)
         model.reset_metrics()
-        logs = {k: float(v) for k, v in train_epoch(tf.constant(rng.permutation(n))).items()}
+        order = rng.permutation(n) if shuffle else np.arange(n)
+        if per_batch:
+            for batch, start in enumerate(range(0, n, batch_size)):
+                hooks.on_train_batch_begin(batch)
+                logs = train_batch(tf.constant(order[start:start + batch_size]))
+                hooks.on_train_batch_end(batch, {k: float(v) for k, v in logs.items()})
+                if model.stop_training:
+                    break
+        else:
+            logs = train_epoch(tf.constant(order))
+        logs = {k: float(v) for k, v in logs.items()}
         if validate is not None:
             model.reset_metrics()
             logs.update({f"val_{k}": float(v) for k, v in validate().items()})
         hooks.on_epoch_end(epoch, logs)
-        for key, value in logs.items():
-            history.setdefault(key, []).append(value)
         if model.stop_training:
             break
     hooks.on_train_end()
-    return history
+    return dict(model.history.history)
+
+
+def evaluate(model, x, y):
+    """``model.evaluate(x, y)``'s loss for data that is one batch, computed
+    eagerly (no traced function to build for one call)."""
+    model.reset_metrics()
+    return float(model.test_step((x, y))["loss"])
 
 
 def _outputs(model, x):

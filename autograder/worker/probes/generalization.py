@@ -250,9 +250,9 @@ def penalty_in_fit(cls, kwargs, seed, epochs=3):
                               keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse")
     before = [float(keras.ops.convert_to_numpy(keras.ops.sum(v))) for v in model.losses]
-    history = model.fit(x, y, batch_size=8, epochs=epochs, shuffle=False, verbose=0)
+    history = fit(model, x, y, batch_size=8, epochs=epochs, shuffle=False)
     return {"n_losses": len(before), "penalty_before": before,
-            "history": [float(v) for v in history.history["loss"]],
+            "history": [float(v) for v in history["loss"]],
             "kernel": _to_list(model.layers[0].kernel)}
 
 
@@ -363,7 +363,7 @@ def save_load(seed, epochs=2):
         keras.layers.Dense(1, activation="sigmoid"),
     ])
     model.compile(optimizer=keras.optimizers.Adam(0.01), loss="binary_crossentropy")
-    history = model.fit(x, y, batch_size=16, epochs=epochs, shuffle=False, verbose=0)
+    history = fit(model, x, y, batch_size=16, epochs=epochs, shuffle=False)
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "model.keras")
         model.save(path)
@@ -378,9 +378,9 @@ def save_load(seed, epochs=2):
                              for a, b in zip(model.layers, loaded.layers)),
         "weights_equal": all(np.array_equal(a, b)
                              for a, b in zip(model.get_weights(), loaded.get_weights())),
-        "history": [float(v) for v in history.history["loss"]],
-        "predictions": _to_list(model.predict(x[:8], verbose=0)),
-        "loaded_predictions": _to_list(loaded.predict(x[:8], verbose=0)),
+        "history": [float(v) for v in history["loss"]],
+        "predictions": _to_list(model(x[:8], training=False)),
+        "loaded_predictions": _to_list(loaded(x[:8], training=False)),
         "losses": [float(keras.ops.convert_to_numpy(keras.ops.sum(v))) for v in model.losses],
         "loaded_losses": [float(keras.ops.convert_to_numpy(keras.ops.sum(v)))
                           for v in loaded.losses],

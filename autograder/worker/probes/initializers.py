@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ._common import given, outcome
+from ._training import fit
 
 GRADER_DATASETS = Path(__file__).resolve().parents[3] / "datasets"
 
@@ -287,13 +288,13 @@ def symmetry(initializer, kwargs, epochs, seed, learning_rate=0.1):
                   loss="categorical_crossentropy")
     hidden = model.layers[:-1]
     before = [int(count(*layer.get_weights())) for layer in hidden]
-    history = model.fit(x_train, y_train, epochs=epochs, batch_size=16, shuffle=True, verbose=0)
+    history = fit(model, x_train, y_train, epochs=epochs, batch_size=16, seed=seed)
     after = [int(count(*layer.get_weights())) for layer in hidden]
     spread = []
     for layer in hidden:
         kernel, bias = (np.asarray(w, np.float64) for w in layer.get_weights())
         spread.append(float(max(np.abs(kernel - kernel[:, :1]).max(), np.abs(bias - bias[0]).max())))
-    losses = history.history["loss"]
+    losses = history["loss"]
     return {"before": before, "after": after, "spread": spread,
             "loss_first": _finite(losses[0]), "loss_last": _finite(losses[-1])}
 

@@ -11,7 +11,7 @@ import tempfile
 import numpy as np
 
 from ._common import outcomes
-from ._training import train_iris
+from ._training import evaluate, fit, train_iris
 
 # -- inputs ------------------------------------------------------------------------
 SPARSE_PREFIX = "sparse_"  # "sparse_<kind>": integer labels of the one-hot kind
@@ -258,8 +258,8 @@ def save_load(cls, kwargs, problem, epochs=2):
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="tanh"),
                               keras.layers.Dense(units, activation=activation_name)])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05), loss=klass(**kwargs))
-    history = model.fit(x, y, batch_size=8, epochs=epochs, shuffle=False, verbose=0)
-    evaluate = float(model.evaluate(x, y, batch_size=40, verbose=0))
+    history = fit(model, x, y, batch_size=8, epochs=epochs, shuffle=False)
+    evaluated = evaluate(model, x, y)  # the 40 rows are one batch
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "model.keras")
         model.save(path)
@@ -271,9 +271,9 @@ def save_load(cls, kwargs, problem, epochs=2):
         "loss_module": type(loaded_loss).__module__,
         "config": {k: config[k] for k in sorted(config)} if isinstance(config, dict) else None,
         "original_config": {k: v for k, v in sorted(model.loss.get_config().items())},
-        "history": [float(v) for v in history.history["loss"]],
-        "evaluate": evaluate,
-        "loaded_evaluate": float(loaded.evaluate(x, y, batch_size=40, verbose=0)),
+        "history": [float(v) for v in history["loss"]],
+        "evaluate": evaluated,
+        "loaded_evaluate": evaluate(loaded, x, y),
         "weights_equal": all(np.array_equal(a, b)
                              for a, b in zip(model.get_weights(), loaded.get_weights())),
     }

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from ._common import given, outcomes
-from ._training import train_titanic
+from ._training import fit, train_titanic
 
 GRADER_DATASETS = Path(__file__).resolve().parents[3] / "datasets"
 
@@ -188,8 +188,8 @@ def fit_restore(kwargs, epochs, seed=0, learning_rate=0.05):
     spy = keras.callbacks.LambdaCallback(
         on_epoch_end=lambda epoch, logs: snapshots.append(model.get_weights()))
     callback = klass(**kwargs)
-    history = model.fit(x, y, batch_size=len(x), epochs=epochs, shuffle=False, verbose=0,
-                        validation_data=(x_val, y_val), callbacks=[spy, callback])
+    history = fit(model, x, y, batch_size=len(x), epochs=epochs, shuffle=False,
+                  validation_data=(x_val, y_val), callbacks=[spy, callback])
 
     def epoch_of(weights):
         if weights is None:
@@ -201,8 +201,8 @@ def fit_restore(kwargs, epochs, seed=0, learning_rate=0.05):
         return "none of the epochs"
 
     return {
-        "val_loss": [_number_or_none(v) for v in history.history.get("val_loss", [])],
-        "epochs_run": len(history.history.get("loss", [])),
+        "val_loss": [_number_or_none(v) for v in history.get("val_loss", [])],
+        "epochs_run": len(history.get("loss", [])),
         "stopped_epoch": _int_or_none(getattr(callback, "stopped_epoch", None)),
         "best_epoch": _int_or_none(getattr(callback, "best_epoch", None)),
         "wait": _int_or_none(getattr(callback, "wait", None)),

@@ -8,6 +8,7 @@ import types
 import numpy as np
 
 from ._common import outcomes
+from ._training import fit
 
 # The optimizer's rate before any callback ran: a value no schedule produces,
 # so the grader can say "the callback never set the rate".
@@ -105,13 +106,11 @@ def fit_rates(cls, kwargs, epochs, n_samples, batch_size):
         )
     )
     x = np.ones((n_samples, 1))
-    history = model.fit(
-        x, np.zeros((n_samples, 1)), batch_size=batch_size, epochs=epochs,
-        shuffle=False, verbose=0, callbacks=[_callback_class(cls)(**kwargs), spy],
-    )
+    history = fit(model, x, np.zeros((n_samples, 1)), batch_size=batch_size, epochs=epochs,
+                  shuffle=False, callbacks=[_callback_class(cls)(**kwargs), spy])
     previous = np.concatenate([[0.0], weights[:-1]])
     applied = (previous - np.asarray(weights)).tolist()
-    logged = [_finite_or_none(v) for v in history.history.get("learning_rate", [])]
+    logged = [_finite_or_none(v) for v in history.get("learning_rate", [])]
     return {"applied_rates": applied, "logged_rates": logged}
 
 
@@ -149,7 +148,7 @@ def save_load(cls, kwargs, epochs, more_epochs):
                               keras.layers.Dense(1)])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=SENTINEL_RATE), loss="mse")
     callback = klass(**kwargs)
-    model.fit(x, y, batch_size=8, epochs=epochs, shuffle=False, verbose=0, callbacks=[callback])
+    fit(model, x, y, batch_size=8, epochs=epochs, shuffle=False, callbacks=[callback])
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "model.keras")
         model.save(path)
@@ -165,11 +164,9 @@ def save_load(cls, kwargs, epochs, more_epochs):
         ),
     }
     for key, which in (("next_rates", model), ("loaded_next_rates", loaded)):
-        history = which.fit(
-            x, y, batch_size=8, initial_epoch=epochs, epochs=epochs + more_epochs,
-            shuffle=False, verbose=0, callbacks=[klass.from_config(callback.get_config())],
-        )
-        result[key] = [_finite_or_none(v) for v in history.history.get("learning_rate", [])]
+        history = fit(which, x, y, batch_size=8, initial_epoch=epochs, epochs=epochs + more_epochs,
+                      shuffle=False, callbacks=[klass.from_config(callback.get_config())])
+        result[key] = [_finite_or_none(v) for v in history.get("learning_rate", [])]
     return result
 
 
