@@ -228,6 +228,45 @@ def task_points(lab, root=REPO):
     return points
 
 
+def contract_text(*names):
+    """The contract of `names` (``"module.Object"`` in ``dlkit``) as
+    Markdown: each object's docstring as ``src/dlkit`` writes it and, for a
+    class, the docstring of every method the class itself defines.
+
+    The docstring is the one place each convention is written; notebooks
+    render it with `contract` rather than restate it.
+    """
+    import inspect
+
+    parts = []
+    for name in names:
+        module_name, _, attribute = name.partition(".")
+        module = importlib.import_module(f"dlkit.{module_name}")
+        obj = getattr(module, attribute)
+        where = f"src/dlkit/{module_name}.py"
+        parts.append(f"**The contract: `{name}`** (its docstring in `{where}`)\n\n"
+                     f"```text\n{inspect.getdoc(obj) or '(no docstring)'}\n```")
+        if inspect.isclass(obj):
+            for method, function in vars(obj).items():
+                own = getattr(function, "__doc__", None) if inspect.isfunction(function) else None
+                doc = inspect.cleandoc(own) if own else None  # not one inherited from object
+                if doc:
+                    parts.append(f"`{attribute}.{method}`\n\n```text\n{doc}\n```")
+    return "\n\n".join(parts)
+
+
+def contract(*names):
+    """Shows the contract of what a task asks you to write (see
+    `contract_text`): rendered as Markdown in a notebook, printed elsewhere."""
+    text = contract_text(*names)
+    if _in_ipython():
+        from IPython.display import Markdown, display
+
+        display(Markdown(text))
+    else:
+        print(text)
+
+
 def submission_files(root=REPO):
     root = Path(root)
     files = [p for p in (root / "src" / "dlkit").rglob("*.py")]
