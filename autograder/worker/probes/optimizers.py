@@ -83,8 +83,7 @@ def quadratic_problem(shapes, seed, steps, noise=0.1):
 
 def run_trajectory(optimizer, shapes, steps, seed):
     """Runs `optimizer` on `quadratic_problem` for `steps` compiled steps
-    (``optimizer.apply`` in a ``tf.while_loop`` inside a ``tf.function``, as
-    the gates' training runs it), recording every variable after each step."""
+    (``optimizer.apply`` inside a ``tf.function``, as ``fit`` runs it)."""
     import keras
     import tensorflow as tf
 
@@ -93,22 +92,17 @@ def run_trajectory(optimizer, shapes, steps, seed):
                  for i, (value, (_, dtype)) in enumerate(zip(initial, shapes))]
     targets = [tf.constant(t) for t in targets]
     curvatures = [tf.constant(a) for a in curvatures]
-    noises = [tf.constant(n) for n in noises]
 
     @tf.function(autograph=False)  # as fit runs it: Keras does not convert the step
-    def run():
-        def step(k, *values):
-            grads = [a * (v - t + n[k])
-                     for a, v, t, n in zip(curvatures, variables, targets, noises)]
-            optimizer.apply(grads, variables)
-            return (k + 1, *[seen.write(k, v.value) for seen, v in zip(values, variables)])
+    def step(noise):
+        grads = [a * (v - t + n) for a, v, t, n in zip(curvatures, variables, targets, noise)]
+        optimizer.apply(grads, variables)
 
-        values = [tf.TensorArray(v.dtype, size=steps) for v in variables]
-        _, *values = tf.while_loop(lambda k, *_: k < steps, step, (tf.constant(0), *values))
-        return [seen.stack() for seen in values]
-
-    trajectory = {v.name: [_flat(row) for row in seen.numpy()]
-                  for v, seen in zip(variables, run())}
+    trajectory = {v.name: [] for v in variables}
+    for k in range(steps):
+        step([tf.constant(n[k]) for n in noises])
+        for v in variables:
+            trajectory[v.name].append(_flat(v.numpy()))
     return {
         "variables": [{"name": v.name, "shape": list(v.shape), "dtype": str(v.dtype)}
                       for v in variables],
