@@ -104,25 +104,14 @@ def _reload_student_modules():
 def _in_kernel(probe, args, timeout):
     """Runs a probe here, in the student's kernel (no worker, no time limit:
     the student can interrupt a cell)."""
-    import tensorflow as tf
-
     from autograder.core.runner import ProbeOutcome, ProbeStatus
     from autograder.worker import probes
-    from autograder.worker.tf_options import GRAPH_OPTIONS
 
-    # The probe's graphs are built as the grader's worker builds them (the
-    # references come from there); the student's own training keeps the
-    # kernel's options.
-    saved = {**{name: False for name in GRAPH_OPTIONS},
-             **tf.config.optimizer.get_experimental_options()}
-    tf.config.optimizer.set_experimental_options(GRAPH_OPTIONS)
     try:
         return ProbeOutcome(ProbeStatus.OK, result=probes.run(probe, args))
     except Exception as exc:  # noqa: BLE001 - shown to the student
         return ProbeOutcome(ProbeStatus.ERROR,
                             error={"type": type(exc).__name__, "message": str(exc)})
-    finally:
-        tf.config.optimizer.set_experimental_options(saved)
 
 
 def check(lab, task=None, *, quiet=False):

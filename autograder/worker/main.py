@@ -26,7 +26,6 @@ sys.path.insert(0, HERE)
 
 import sandbox  # noqa: E402 - needs the path above
 from protocol import IMPORT_PACKAGE  # noqa: E402
-from tf_options import GRAPH_OPTIONS  # noqa: E402
 
 
 def _setup_paths(src):
@@ -82,7 +81,6 @@ def _configure(keras):
     # pool to pay (its threads spin-wait), so each worker runs on one thread.
     tf.config.threading.set_intra_op_parallelism_threads(1)
     tf.config.threading.set_inter_op_parallelism_threads(1)
-    tf.config.optimizer.set_experimental_options(GRAPH_OPTIONS)
     keras.utils.set_random_seed(0)
 
 

@@ -16,19 +16,6 @@ import importlib
 import numpy as np
 
 
-def _compute_as_the_worker_does():
-    """Oracles rerun probes in this process: with the grader worker's graph
-    options they build the same graphs, so only the implementation can differ."""
-    import tensorflow as tf
-
-    from autograder.worker.tf_options import GRAPH_OPTIONS
-
-    tf.config.optimizer.set_experimental_options(GRAPH_OPTIONS)
-
-
-_compute_as_the_worker_does()
-
-
 class OracleMismatch(AssertionError):
     pass
 
