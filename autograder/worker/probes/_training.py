@@ -4,14 +4,16 @@ skips names that start with ``_``).
 Gate probes train the lecture's models with the student's components and
 return raw metrics; the gate threshold lives in the check, in the parent.
 
-They train with `fit`, below, rather than ``model.fit``: the same step
-(Keras's own ``model.train_step``: forward pass, the compiled loss with
-``model.losses``, gradients, ``optimizer.apply``) and the same epoch-level
-callback hooks, but a whole epoch runs inside one traced function. For the
-course's small models ``model.fit``'s per-step and per-epoch overhead (data
-adapter, iterator, a validation pass through ``evaluate``) costs more than the
-arithmetic, and grading runs these gates for every submission (``make bench``
-prints the cost per lab).
+Every probe that trains (the gates, and the save/load, schedule, early
+stopping and penalty probes) uses `fit`, below, rather than ``model.fit``:
+the same step (Keras's own ``model.train_step``: forward pass, the compiled
+loss with ``model.losses``, gradients, ``optimizer.apply``) and the same
+callback hooks, but a whole epoch runs inside one traced function (one
+traced step per batch when a callback has batch hooks). For the course's
+small models ``model.fit``'s per-step and per-epoch overhead (data adapter,
+iterator, a validation pass through ``evaluate``, a function traced with
+autograph) costs more than the arithmetic, and grading runs these probes for
+every submission (``make bench`` prints the cost per lab).
 """
 
 import numpy as np
