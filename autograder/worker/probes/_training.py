@@ -64,6 +64,7 @@ def fit(model, x, y, *, epochs, batch_size, seed=0, shuffle=True, validation_dat
 
     x, y = tf.constant(x), tf.constant(y)
     n = int(x.shape[0])
+    rows_spec = tf.TensorSpec([None], tf.int64)
     rng = np.random.default_rng(int(seed))
     callbacks = list(callbacks)
     per_batch = any(_overrides_batch_hooks(c) for c in callbacks)
@@ -72,16 +73,18 @@ def fit(model, x, y, *, epochs, batch_size, seed=0, shuffle=True, validation_dat
         model.optimizer.build(model.trainable_variables)
 
     # autograph=False: nothing to convert (the loop is a tf.while_loop), as in
-    # model.fit, whose step Keras does not convert either.
-    @tf.function(autograph=False)
+    # model.fit, whose step Keras does not convert either. One signature for
+    # every batch: the smaller last one reuses the graph instead of tracing
+    # its own.
+    @tf.function(autograph=False, input_signature=[rows_spec])
     def train_batch(rows):
         return model.train_step((tf.gather(x, rows), tf.gather(y, rows)))
 
-    @tf.function(autograph=False)
+    @tf.function(autograph=False, input_signature=[rows_spec])
     def train_epoch(order):
         def step(start):
-            model.train_step((tf.gather(x, order[start:start + batch_size]),
-                              tf.gather(y, order[start:start + batch_size])))
+            rows = order[start:start + batch_size]
+            model.train_step((tf.gather(x, rows), tf.gather(y, rows)))
             return (start + batch_size,)
 
         tf.while_loop(lambda start: start < n, step, (tf.constant(0, order.dtype),))
@@ -99,7 +102,7 @@ def fit(model, x, y, *, epochs, batch_size, seed=0, shuffle=True, validation_dat
     for epoch in range(initial_epoch, epochs):
         hooks.on_epoch_begin(epoch)
         model.reset_metrics()
-        order = rng.permutation(n) if shuffle else np.arange(n)
+        order = (rng.permutation(n) if shuffle else np.arange(n)).astype(np.int64)
         if per_batch:
             for batch, start in enumerate(range(0, n, batch_size)):
                 hooks.on_train_batch_begin(batch)
