@@ -230,6 +230,9 @@ def contract_text(*names):
     parts = []
     for name in names:
         module_name, _, attribute = name.partition(".")
+        if not attribute:
+            raise ValueError("contract() takes names as 'module.Name' in dlkit, e.g. "
+                             f"'callbacks.StepDecay'. Received: {name!r}")
         module = importlib.import_module(f"dlkit.{module_name}")
         obj = getattr(module, attribute)
         where = f"src/dlkit/{module_name}.py"
@@ -237,10 +240,10 @@ def contract_text(*names):
                      f"```text\n{inspect.getdoc(obj) or '(no docstring)'}\n```")
         if inspect.isclass(obj):
             for method, function in vars(obj).items():
-                own = getattr(function, "__doc__", None) if inspect.isfunction(function) else None
-                doc = inspect.cleandoc(own) if own else None  # not one inherited from object
-                if doc:
-                    parts.append(f"`{attribute}.{method}`\n\n```text\n{doc}\n```")
+                # Its own docstring, not one inherited from object (getdoc's).
+                if inspect.isfunction(function) and function.__doc__:
+                    parts.append(f"`{attribute}.{method}`\n\n"
+                                 f"```text\n{inspect.cleandoc(function.__doc__)}\n```")
     return "\n\n".join(parts)
 
 

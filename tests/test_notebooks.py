@@ -132,3 +132,5 @@ def test_contract_text_renders_each_docstring_verbatim():
                 if method in vars(obj):
                     assert inspect.cleandoc(vars(obj)[method].__doc__) in text
     assert "Initialize self" not in contract_text("callbacks.StepDecay")  # object's, not ours
+    with pytest.raises(ValueError, match="'module.Name'.*Received: 'StepDecay'"):
+        contract_text("StepDecay")
