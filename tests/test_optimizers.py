@@ -9,6 +9,7 @@ import pytest
 import tensorflow as tf
 
 from autograder.worker.probes.optimizers import (
+    quadratic_problem,
     run_options,
     run_save_load,
     run_steps,
@@ -94,6 +95,22 @@ def trajectories():
         return cache[i]
 
     return get
+
+
+def test_trajectory_records_every_step_after_it():
+    # The probe runs all steps in one traced loop: row k must hold the
+    # weights after step k, as plain gradient descent computed here gives them.
+    # 0.125 is exact in float32, in which Keras keeps the learning rate.
+    shapes, steps, lr = [[[3], "float64"], [[2, 2], "float64"]], 7, 0.125
+    got = run_trajectory(keras.optimizers.SGD(lr), shapes, steps, seed=5)
+    initial, targets, curvatures, noises = quadratic_problem(shapes, 5, steps)
+    for i, w in enumerate(initial):
+        rows = []
+        for k in range(steps):
+            w = w - lr * curvatures[i] * (w - targets[i] + noises[i][k])
+            rows.append(w.ravel())
+        np.testing.assert_allclose(got["trajectory"][f"w{i}"], rows, rtol=1e-12, atol=1e-15)
+    assert got["iterations"] == steps
 
 
 @pytest.mark.parametrize("i", range(len(CONFIGS)), ids=IDS)

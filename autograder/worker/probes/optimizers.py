@@ -82,8 +82,10 @@ def quadratic_problem(shapes, seed, steps, noise=0.1):
 
 
 def run_trajectory(optimizer, shapes, steps, seed):
-    """Runs `optimizer` on `quadratic_problem` for `steps` compiled steps
-    (``optimizer.apply`` inside a ``tf.function``, as ``fit`` runs it)."""
+    """Runs `optimizer` on `quadratic_problem` for `steps` compiled steps:
+    ``optimizer.apply`` inside one ``tf.function`` (a ``tf.while_loop`` over
+    the steps, no autograph), as ``fit`` runs it, recording every
+    variable's values after every step."""
     import keras
     import tensorflow as tf
 
@@ -92,17 +94,31 @@ def run_trajectory(optimizer, shapes, steps, seed):
                  for i, (value, (_, dtype)) in enumerate(zip(initial, shapes))]
     targets = [tf.constant(t) for t in targets]
     curvatures = [tf.constant(a) for a in curvatures]
+    noises = [tf.constant(n) for n in noises]
+    if not optimizer.built:  # as apply builds it; no variable can be created inside the loop
+        with keras.name_scope(optimizer.name, caller=optimizer):
+            optimizer.build(variables)
+        optimizer.built = True
 
-    @tf.function(autograph=False)  # as fit runs it: Keras does not convert the step
-    def step(noise):
-        grads = [a * (v - t + n) for a, v, t, n in zip(curvatures, variables, targets, noise)]
-        optimizer.apply(grads, variables)
+    # One traced function for every step: a call per step (and a read of
+    # every variable after it) cost more than the steps themselves.
+    @tf.function(autograph=False)
+    def run():
+        def step(k, *records):
+            grads = [a * (v - t + n[k]) for a, v, t, n in
+                     zip(curvatures, variables, targets, noises)]
+            optimizer.apply(grads, variables)
+            return (k + 1, *(r.write(k, v.value) for r, v in zip(records, variables)))
 
-    trajectory = {v.name: [] for v in variables}
-    for k in range(steps):
-        step([tf.constant(n[k]) for n in noises])
-        for v in variables:
-            trajectory[v.name].append(_flat(v.numpy()))
+        records = [tf.TensorArray(dtype, size=steps, element_shape=shape)
+                   for shape, dtype in shapes]
+        _, *records = tf.while_loop(lambda k, *_: k < steps, step,
+                                    (tf.constant(0), *records))
+        return [r.stack() for r in records]
+
+    values = run()
+    trajectory = {v.name: [_flat(row) for row in np.asarray(stacked)]
+                  for v, stacked in zip(variables, values)}
     return {
         "variables": [{"name": v.name, "shape": list(v.shape), "dtype": str(v.dtype)}
                       for v in variables],
