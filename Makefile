@@ -103,6 +103,7 @@ lint: venv
 
 bench: venv
 	$(PY) -m instructor.measure.bench_grading
+	$(PY) -m instructor.measure.trace_cost
 	$(PY) -m instructor.measure.bench_optimizers
 	$(PY) -m instructor.measure.bench_cluster
 
