@@ -4,11 +4,14 @@ skips names that start with ``_``).
 Gate probes train the lecture's models with the student's components and
 return raw metrics; the gate threshold lives in the check, in the parent.
 
-Every probe that trains (the gates, and the save/load, schedule, early
-stopping and penalty probes) uses `fit`, below, rather than ``model.fit``:
-the same step (Keras's own ``model.train_step``: forward pass, the compiled
-loss with ``model.losses``, gradients, ``optimizer.apply``) and the same
-callback hooks, but a whole epoch runs inside one traced function (one
+Probes that train a model (the gates, and the save/load, schedule, early
+stopping and penalty probes) use `fit`, below, rather than ``model.fit``.
+The others train otherwise on purpose: the ``iris_basics`` probes run the
+student's own ``train_step`` and ``fit_loop``, and the optimizer lab's
+trajectory and save/load probes trace their own loop or step eagerly. `fit`
+runs the same step (Keras's own ``model.train_step``: forward pass, the
+compiled loss with ``model.losses``, gradients, ``optimizer.apply``) and the
+same callback hooks, but a whole epoch runs inside one traced function (one
 traced step per batch when a callback has batch hooks). For the course's
 small models ``model.fit``'s per-step and per-epoch overhead (data adapter,
 iterator, a validation pass through ``evaluate``, a function traced with
@@ -28,6 +31,17 @@ def seeded(seed):
 
     keras.utils.set_random_seed(int(seed))
     tf.config.experimental.enable_op_determinism()
+
+
+def build_optimizer(optimizer, variables):
+    """Builds `optimizer` for `variables` as its first ``apply`` would (in
+    its name scope), unless built: a traced loop cannot create variables."""
+    import keras
+
+    if not optimizer.built:
+        with keras.name_scope(optimizer.name, caller=optimizer):
+            optimizer.build(variables)
+        optimizer.built = True
 
 
 def _overrides_batch_hooks(callback):
@@ -69,8 +83,7 @@ def fit(model, x, y, *, epochs, batch_size, seed=0, shuffle=True, validation_dat
     callbacks = list(callbacks)
     per_batch = any(_overrides_batch_hooks(c) for c in callbacks)
 
-    if not model.optimizer.built:  # its variables cannot be created inside the loop
-        model.optimizer.build(model.trainable_variables)
+    build_optimizer(model.optimizer, model.trainable_variables)
 
     # autograph=False: nothing to convert (the loop is a tf.while_loop), as in
     # model.fit, whose step Keras does not convert either. One signature for

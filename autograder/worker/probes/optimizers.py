@@ -12,7 +12,7 @@ import tempfile
 import numpy as np
 
 from ._common import outcomes
-from ._training import train_iris, train_titanic
+from ._training import build_optimizer, train_iris, train_titanic
 
 
 def optimizer_class(name):
@@ -95,10 +95,7 @@ def run_trajectory(optimizer, shapes, steps, seed):
     targets = [tf.constant(t) for t in targets]
     curvatures = [tf.constant(a) for a in curvatures]
     noises = [tf.constant(n) for n in noises]
-    if not optimizer.built:  # as apply builds it; no variable can be created inside the loop
-        with keras.name_scope(optimizer.name, caller=optimizer):
-            optimizer.build(variables)
-        optimizer.built = True
+    build_optimizer(optimizer, variables)
 
     # One traced function for every step: a call per step (and a read of
     # every variable after it) cost more than the steps themselves.
